@@ -1,0 +1,82 @@
+// Builds every target: node esbuild.mjs [--production] [--watch] [target ...]
+// Targets: extension, engine, workers, webview. Type checking is separate (npm run typecheck).
+import { execSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+const wanted = args.filter((a) => !a.startsWith('--'));
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+function gitCommit() {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return '';
+  }
+}
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+};
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// Native addons stay external and ship in node_modules beside the bundle.
+const nativeExternals = ['onnxruntime-node', 'hnswlib-node', 'node-llama-cpp'];
+const workerEntries = readdirSync('server/workers').filter((f) => f.endsWith('.ts')).map((f) => `server/workers/${f}`);
+
+const targets = {
+  extension: { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  engine: {
+    ...node,
+    entryPoints: ['server/main.ts'],
+    outfile: 'dist/server/main.js',
+    external: nativeExternals,
+    banner: { js: '#!/usr/bin/env node' },
+    define: { __ENGINE_VERSION__: JSON.stringify(pkg.version), __ENGINE_COMMIT__: JSON.stringify(gitCommit()) },
+  },
+  workers: workerEntries.length
+    ? { ...node, entryPoints: workerEntries, outdir: 'dist/server/workers', external: nativeExternals }
+    : null,
+  webview: {
+    ...common,
+    entryPoints: ['webview/main.tsx'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+  },
+};
+
+const names = wanted.length ? wanted : Object.keys(targets);
+for (const name of names) {
+  if (!(name in targets)) {
+    console.error(`unknown target '${name}'; targets: ${Object.keys(targets).join(', ')}`);
+    process.exit(2);
+  }
+}
+const started = Date.now();
+await Promise.all(
+  names.map(async (name) => {
+    const options = targets[name];
+    if (!options) return;
+    if (watch) {
+      const context = await esbuild.context(options);
+      await context.watch();
+      console.log(`[watch] ${name}`);
+      return;
+    }
+    const result = await esbuild.build(options);
+    const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+    console.log(`built ${name.padEnd(9)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB`);
+  }),
+);
+if (!watch) console.log(`done in ${Date.now() - started} ms`);

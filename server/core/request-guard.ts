@@ -1,0 +1,45 @@
+/**
+ * DNS-rebinding and CSRF protection for the engine's HTTP API. The engine's tools can write files
+ * and run commands, so only loopback hosts may address it and only loopback pages or VS Code
+ * webviews may call it from a browser.
+ */
+
+export type GuardVerdict = { ok: true; corsOrigin: string | null } | { ok: false; reason: string };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The `Host` header must name a loopback interface; any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return LOOPBACK_HOSTS.has(name.toLowerCase());
+}
+
+/** Origins allowed to make cross-origin calls: loopback http(s) pages and VS Code webviews. */
+export function isAllowedOrigin(origin: string): boolean {
+  if (/^vscode-webview:\/\/[A-Za-z0-9.-]+$/.test(origin)) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (url.origin !== origin) return false;
+  return LOOPBACK_HOSTS.has(url.hostname.toLowerCase()) || url.hostname === '[::1]';
+}
+
+/**
+ * Decide on one request. `anyHost` is set inside a container, where the published port, not
+ * the Host name, is the boundary.
+ */
+export function guardRequest(host: string | undefined, origin: string | undefined, anyHost: boolean): GuardVerdict {
+  if (!anyHost && !isLoopbackHost(host)) {
+    return { ok: false, reason: `Host '${host ?? ''}' is not a loopback address; the engine only serves 127.0.0.1 and localhost` };
+  }
+  if (origin === undefined) return { ok: true, corsOrigin: null };
+  if (!isAllowedOrigin(origin)) {
+    return { ok: false, reason: `Origin '${origin}' may not call the engine; only loopback pages and VS Code webviews may` };
+  }
+  return { ok: true, corsOrigin: origin };
+}

@@ -1,0 +1,90 @@
+/**
+ * One LSP session: binds a JSON-RPC connection to the engine's services. Handlers are one-line
+ * adapters; the capabilities mirror refact-lsp's so Refact's clients work unchanged.
+ */
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { ENGINE_SERVER_NAME, SetActiveDocumentRequest } from '../../src/protocol/lsp';
+import type { DocumentsService } from '../services/documents';
+import type { Logger } from '../services/logger';
+import { uriToPath, type FileChangeKind, type WorkspaceService } from '../services/workspace';
+import { handleRequest } from './typed';
+
+export interface LspDeps {
+  documents: DocumentsService;
+  workspace: WorkspaceService;
+  logger: Logger;
+  version: string;
+  /** Called on `exit`; `clean` is true when `shutdown` came first. */
+  onExit(clean: boolean): void;
+}
+
+const FILE_CHANGE: Record<number, FileChangeKind> = {
+  [FileChangeType.Created]: 'created',
+  [FileChangeType.Changed]: 'changed',
+  [FileChangeType.Deleted]: 'deleted',
+};
+
+export function bindLspConnection(connection: Connection, deps: LspDeps): void {
+  const { documents, workspace, logger } = deps;
+  let shutdownReceived = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    addFolders(workspace, params.workspaceFolders ?? [], params.rootUri ?? null);
+    logger.info(`lsp: initialize from ${params.clientInfo?.name ?? 'unknown client'}, folders: ${workspace.list().join(', ') || 'none'}`);
+    return {
+      serverInfo: { name: ENGINE_SERVER_NAME, version: deps.version },
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+    };
+  });
+  connection.onInitialized(() => {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
+      .catch(() => logger.debug('lsp: client cannot watch files for us'));
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text));
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => documents.change(d.uri, d.version, contentChanges));
+  connection.onDidSaveTextDocument(({ textDocument: d }) => documents.save(d.uri));
+  connection.onDidCloseTextDocument(({ textDocument: d }) => documents.close(d.uri));
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      const path = uriToPath(change.uri);
+      const kind = FILE_CHANGE[change.type];
+      if (path && kind) workspace.fileChanged(kind, path);
+    }
+  });
+  connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event: { added: WorkspaceFolder[]; removed: WorkspaceFolder[] } }) => {
+    addFolders(workspace, params.event.added, null);
+    for (const folder of params.event.removed) {
+      const path = uriToPath(folder.uri);
+      if (path) workspace.removeFolder(path);
+    }
+  });
+  handleRequest(connection, SetActiveDocumentRequest, ({ uri }) => {
+    documents.setActive(uri);
+    return { success: true };
+  });
+
+  connection.onShutdown(() => {
+    shutdownReceived = true;
+  });
+  connection.onExit(() => deps.onExit(shutdownReceived));
+}
+
+function addFolders(workspace: WorkspaceService, folders: readonly WorkspaceFolder[], rootUri: string | null): void {
+  const uris = folders.length > 0 ? folders.map((f) => f.uri) : rootUri ? [rootUri] : [];
+  for (const uri of uris) {
+    const path = uriToPath(uri);
+    if (path) workspace.addFolder(path);
+  }
+}

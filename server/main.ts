@@ -1,0 +1,119 @@
+/**
+ * The engine's composition root: parse the command line, construct every service with its
+ * dependencies, start them in order, and dispose them in reverse on SIGTERM, SIGINT,
+ * `GET /v1/graceful-shutdown` or LSP `exit`.
+ */
+import { join } from 'node:path';
+import { parseCommandLine, type EngineOptions } from './core/cli';
+import { buildApp } from './http/app';
+import { infoRoutes } from './http/routes/info';
+import { bindLspConnection } from './lsp/connection';
+import { startStdioLsp, startTcpLsp } from './lsp/transport';
+import { DocumentsService } from './services/documents';
+import { Lifetime } from './services/lifetime';
+import { createLogger, type Logger } from './services/logger';
+import { resolvePaths, type EnginePaths } from './services/paths';
+import { WorkspaceService } from './services/workspace';
+import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
+
+export interface Engine {
+  httpPort: number | null;
+  lspPort: number | null;
+  /** Resolves when the engine has stopped; the value is the process exit code. */
+  stopped: Promise<number>;
+  shutdown(reason: string, exitCode?: number): Promise<number>;
+}
+
+export async function startEngine(options: EngineOptions, paths: EnginePaths, logger: Logger): Promise<Engine> {
+  const lifetime = new Lifetime(logger);
+  let resolveStopped!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  const shutdown = async (reason: string, exitCode = 0): Promise<number> => {
+    logger.info(`shutting down: ${reason}`);
+    await lifetime.dispose();
+    resolveStopped(exitCode);
+    return stopped;
+  };
+
+  const workspace = new WorkspaceService(options.workspaceFolders);
+  lifetime.push('workspace', () => workspace.dispose());
+  const documents = new DocumentsService();
+  lifetime.push('documents', () => documents.dispose());
+
+  const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
+  let httpPort: number | null = null;
+  if (options.httpPort) {
+    const app = buildApp({
+      anyHost: options.insideContainer,
+      logger,
+      routes: [
+        infoRoutes({
+          pingMessage: options.pingMessage,
+          buildInfo: { version: ENGINE_VERSION, commit: ENGINE_COMMIT, build_os: `${process.platform}-${process.arch}`, rust_version: `node ${process.version}`, cargo_version: '' },
+          configDir: paths.configDir,
+          requestShutdown: (reason) => void shutdown(reason),
+        }),
+      ],
+    });
+    lifetime.push('http', () => app.close());
+    await app.listen({ host, port: options.httpPort });
+    httpPort = options.httpPort;
+    logger.info(`http: listening on ${host}:${httpPort}`);
+  }
+
+  const lspDeps = {
+    documents,
+    workspace,
+    logger,
+    version: ENGINE_VERSION,
+    onExit: (clean: boolean) => void shutdown('lsp exit', clean ? 0 : 1),
+  };
+  let lspPort: number | null = null;
+  if (options.lspStdinStdout) {
+    const connection = startStdioLsp((c) => bindLspConnection(c, lspDeps));
+    lifetime.push('lsp stdio', () => connection.dispose());
+    // An editor that dies without `exit` closes our stdin; the engine must not outlive it.
+    process.stdin.once('end', () => void shutdown('lsp stdin closed'));
+  } else if (options.lspPort) {
+    // Over TCP, `exit` ends one client's session; the engine serves the next client.
+    const tcp = await startTcpLsp('127.0.0.1', options.lspPort, (c, socket) => bindLspConnection(c, { ...lspDeps, onExit: () => socket.end() }), logger);
+    lifetime.push('lsp tcp', () => tcp.close());
+    lspPort = tcp.port;
+  }
+  logger.info(`engine ${ENGINE_VERSION} started (workspace: ${workspace.list().join(', ') || 'none'})`);
+  return { httpPort, lspPort, stopped, shutdown };
+}
+
+async function runFromCommandLine(argv: string[]): Promise<void> {
+  const cli = parseCommandLine(argv);
+  if (cli.kind === 'help') {
+    process.stdout.write(`${cli.text}\n`);
+    return;
+  }
+  if (cli.kind === 'error') {
+    process.stderr.write(`refact-ts-lsp: ${cli.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const options = cli.options;
+  const paths = resolvePaths(options.configDir, options.cacheDir);
+  const logger = createLogger(
+    options.logsStderr ? { kind: 'stderr' } : options.logsToFile ? { kind: 'file', path: options.logsToFile } : { kind: 'daily', dir: join(paths.cacheDir, 'logs') },
+    options.verbose ? 'debug' : 'info',
+  );
+  let engine: Engine;
+  try {
+    engine = await startEngine(options, paths, logger);
+  } catch (error) {
+    const message = (error as Error).message;
+    logger.error(`engine failed to start: ${message}`);
+    process.stderr.write(`refact-ts-lsp: cannot start: ${message}\n`);
+    process.exit(1);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void engine.shutdown(signal));
+  process.on('uncaughtException', (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => logger.error(`unhandled rejection: ${String(error)}`));
+  process.exit(await engine.stopped);
+}
+
+if (require.main === module) void runFromCommandLine(process.argv.slice(2));

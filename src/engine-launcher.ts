@@ -1,0 +1,50 @@
+/**
+ * Where the engine comes from: a child process started with the extension host's own Node
+ * (LSP over stdio, HTTP on a free loopback port), or, with xDebug, an engine the user runs on
+ * 127.0.0.1:8001 (HTTP) and 8002 (LSP over TCP).
+ */
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import type { ServerOptions, StreamInfo } from 'vscode-languageclient/node';
+import { TransportKind } from 'vscode-languageclient/node';
+
+export interface EngineSettings {
+  addressUrl: string;
+  apiKey: string;
+  xDebug: boolean;
+  ast: boolean;
+  vecdb: boolean;
+}
+
+export interface EngineLaunch {
+  serverOptions: ServerOptions;
+  httpPort: number;
+  pingMessage: string;
+}
+
+export const XDEBUG_HTTP_PORT = 8001;
+export const XDEBUG_LSP_PORT = 8002;
+
+export function planEngineLaunch(enginePath: string, settings: EngineSettings, workspaceFolders: string[], httpPort: number): EngineLaunch {
+  if (settings.xDebug) {
+    const serverOptions = (): Promise<StreamInfo> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(XDEBUG_LSP_PORT, '127.0.0.1', () => resolve({ reader: socket, writer: socket }));
+        socket.once('error', reject);
+      });
+    return { serverOptions, httpPort: XDEBUG_HTTP_PORT, pingMessage: 'pong' };
+  }
+  const pingMessage = `ping-${randomBytes(6).toString('hex')}`;
+  const args = [
+    '--http-port', String(httpPort),
+    '--lsp-stdin-stdout', '1',
+    '--ping-message', pingMessage,
+    '--address-url', settings.addressUrl,
+    '--api-key', settings.apiKey,
+    ...workspaceFolders.flatMap((folder) => ['--workspace-folder', folder]),
+    ...(settings.ast ? ['--ast'] : []),
+    ...(settings.vecdb ? ['--vecdb'] : []),
+  ];
+  const run = { command: process.execPath, args: [enginePath, ...args], transport: TransportKind.stdio, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
+  return { serverOptions: { run, debug: run }, httpPort, pingMessage };
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './caps';
+export * from './http';
+export * from './lsp';
+export * from './webview';

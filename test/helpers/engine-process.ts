@@ -1,0 +1,102 @@
+/**
+ * Spawns the built engine (`dist/server/main.js`) as a real process for integration tests, with
+ * its own config and cache directories, and waits for its readiness line instead of sleeping.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ENGINE_MAIN = resolve(__dirname, '../../dist/server/main.js');
+
+export interface EngineProcess {
+  process: ChildProcess;
+  httpPort: number;
+  baseUrl: string;
+  configDir: string;
+  cacheDir: string;
+  /** Everything the engine logged so far. */
+  log(): string;
+  /** Resolves when a log line matches. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+export interface EngineStartOptions {
+  args?: string[];
+  configDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Wait for the HTTP line (default) or only for the process to spawn. */
+  waitForHttp?: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `refact-ts-${prefix}-`));
+}
+
+export async function startEngineProcess(options: EngineStartOptions = {}): Promise<EngineProcess> {
+  const httpPort = await freePort();
+  const root = tempDir('engine');
+  const configDir = options.configDir ?? join(root, 'config');
+  const cacheDir = join(root, 'cache');
+  const args = ['--http-port', String(httpPort), '--logs-stderr', '--config-dir', configDir, '--cache-dir', cacheDir, ...(options.args ?? [])];
+  const child = spawn(process.execPath, [ENGINE_MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  let log = '';
+  const waiters = new Set<() => void>();
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    log += chunk;
+    for (const waiter of waiters) waiter();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => {
+      for (const waiter of waiters) waiter();
+      resolveExit({ code, signal });
+    }),
+  );
+  const waitForLog = (pattern: RegExp, timeoutMs = 10_000) =>
+    new Promise<string>((resolveLine, reject) => {
+      const check = () => {
+        const match = log.match(pattern);
+        if (match) return done(() => resolveLine(match[0]));
+        if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`engine exited before ${pattern}; log:\n${log}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}; log:\n${log}`))), timeoutMs);
+      const done = (finish: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        finish();
+      };
+      waiters.add(check);
+      check();
+    });
+  const engine: EngineProcess = {
+    process: child,
+    httpPort,
+    baseUrl: `http://127.0.0.1:${httpPort}`,
+    configDir,
+    cacheDir,
+    log: () => log,
+    waitForLog,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  if (options.waitForHttp !== false) await waitForLog(/http: listening on /);
+  return engine;
+}

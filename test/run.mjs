@@ -1,0 +1,39 @@
+// Runs test layers with node's own test runner and a TypeScript loader:
+//   node test/run.mjs unit integration [--only name-substring]
+// Prints the spec report, then one closing line with the passed/failed/skipped counts.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+const layers = args.filter((a, i) => !a.startsWith('--') && (onlyAt < 0 || i !== onlyAt + 1));
+
+function collect(dir) {
+  let files = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files = files.concat(collect(path));
+    else if (/\.test\.tsx?$/.test(name)) files.push(path);
+  }
+  return files;
+}
+
+const files = layers.flatMap((layer) => collect(join('test', layer))).filter((f) => !only || f.includes(only)).sort();
+if (files.length === 0) {
+  console.error(`no test files in: ${layers.join(', ')}`);
+  process.exit(1);
+}
+const tap = join(mkdtempSync(join(tmpdir(), 'refact-ts-test-')), 'report.tap');
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+const report = readFileSync(tap, 'utf8');
+const count = (name) => Number(report.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+const failed = count('fail') + count('cancelled');
+console.log(`\ntests: ${count('pass')} passed, ${failed} failed, ${count('skipped')} skipped, ${count('todo')} todo (${files.length} files)`);
+process.exit(result.status === 0 && failed === 0 ? 0 : 1);

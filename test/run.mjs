@@ -1,5 +1,5 @@
-// Runs test layers with node's own test runner and a TypeScript loader:
-//   node test/run.mjs unit integration [--only name-substring]
+// Runs test folders with node's own test runner and a TypeScript loader:
+//   node test/run.mjs test/unit test/integration [--only name-substring]
 // Prints the spec report, then one closing line with the passed/failed/skipped counts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
-const layers = args.filter((a, i) => !a.startsWith('--') && (onlyAt < 0 || i !== onlyAt + 1));
+const dirs = args.filter((a, i) => !a.startsWith('--') && (onlyAt < 0 || i !== onlyAt + 1));
 
 function collect(dir) {
   let files = [];
@@ -21,9 +21,9 @@ function collect(dir) {
   return files;
 }
 
-const files = layers.flatMap((layer) => collect(join('test', layer))).filter((f) => !only || f.includes(only)).sort();
+const files = dirs.flatMap((dir) => collect(dir)).filter((f) => !only || f.includes(only)).sort();
 if (files.length === 0) {
-  console.error(`no test files in: ${layers.join(', ')}`);
+  console.error(`no test files in: ${dirs.join(', ')}`);
   process.exit(1);
 }
 const tap = join(mkdtempSync(join(tmpdir(), 'refact-ts-test-')), 'report.tap');

@@ -8,7 +8,7 @@ import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
 import { infoRoutes } from './http/routes/info';
 import { bindLspConnection } from './lsp/connection';
-import { startStdioLsp, startTcpLsp } from './lsp/transport';
+import { openSession, startTcpLsp } from './lsp/transport';
 import { DocumentsService } from './services/documents';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
@@ -61,22 +61,23 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     logger.info(`http: listening on ${host}:${httpPort}`);
   }
 
-  const lspDeps = {
-    documents,
-    workspace,
-    logger,
-    version: ENGINE_VERSION,
-    onExit: (clean: boolean) => void shutdown('lsp exit', clean ? 0 : 1),
-  };
+  const lspDeps = { documents, workspace, logger, version: ENGINE_VERSION };
   let lspPort: number | null = null;
   if (options.lspStdinStdout) {
-    const connection = startStdioLsp((c) => bindLspConnection(c, lspDeps));
-    lifetime.push('lsp stdio', () => connection.dispose());
+    const session = openSession(process.stdin, process.stdout, { onExit: (code) => void shutdown('lsp exit', code), watchClientProcess: true });
+    bindLspConnection(session.connection, lspDeps);
+    session.connection.listen();
+    lifetime.push('lsp stdio', () => session.dispose());
     // An editor that dies without `exit` closes our stdin; the engine must not outlive it.
     process.stdin.once('end', () => void shutdown('lsp stdin closed'));
   } else if (options.lspPort) {
     // Over TCP, `exit` ends one client's session; the engine serves the next client.
-    const tcp = await startTcpLsp('127.0.0.1', options.lspPort, (c, socket) => bindLspConnection(c, { ...lspDeps, onExit: () => socket.end() }), logger);
+    const tcp = await startTcpLsp('127.0.0.1', options.lspPort, (socket) => {
+      const session = openSession(socket, socket, { onExit: () => socket.end(), watchClientProcess: false });
+      socket.once('close', () => session.dispose());
+      bindLspConnection(session.connection, lspDeps);
+      session.connection.listen();
+    }, logger);
     lifetime.push('lsp tcp', () => tcp.close());
     lspPort = tcp.port;
   }
@@ -101,7 +102,14 @@ async function runFromCommandLine(argv: string[]): Promise<void> {
     options.logsStderr ? { kind: 'stderr' } : options.logsToFile ? { kind: 'file', path: options.logsToFile } : { kind: 'daily', dir: join(paths.cacheDir, 'logs') },
     options.verbose ? 'debug' : 'info',
   );
-  let engine: Engine;
+  // Signals are caught before the engine starts, so an early SIGTERM still disposes in order.
+  let engine: Engine | null = null;
+  let pendingSignal: string | null = null;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => (engine ? void engine.shutdown(signal) : (pendingSignal = signal)));
+  }
+  process.on('uncaughtException', (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => logger.error(`unhandled rejection: ${String(error)}`));
   try {
     engine = await startEngine(options, paths, logger);
   } catch (error) {
@@ -110,9 +118,7 @@ async function runFromCommandLine(argv: string[]): Promise<void> {
     process.stderr.write(`refact-ts-lsp: cannot start: ${message}\n`);
     process.exit(1);
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void engine.shutdown(signal));
-  process.on('uncaughtException', (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (error) => logger.error(`unhandled rejection: ${String(error)}`));
+  if (pendingSignal) void engine.shutdown(pendingSignal);
   process.exit(await engine.stopped);
 }
 

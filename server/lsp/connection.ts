@@ -1,5 +1,6 @@
 /**
- * One LSP session: binds a JSON-RPC connection to the engine's services. Handlers are one-line
+ * One LSP session: binds a JSON-RPC connection to the engine's services (exit and shutdown
+ * are the transport's business, see `transport.ts`). Handlers are one-line
  * adapters; the capabilities mirror refact-lsp's so Refact's clients work unchanged.
  */
 import {
@@ -9,7 +10,7 @@ import {
   type Connection,
   type InitializeResult,
   type WorkspaceFolder,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { ENGINE_SERVER_NAME, SetActiveDocumentRequest } from '../../src/protocol/lsp';
 import type { DocumentsService } from '../services/documents';
 import type { Logger } from '../services/logger';
@@ -21,8 +22,6 @@ export interface LspDeps {
   workspace: WorkspaceService;
   logger: Logger;
   version: string;
-  /** Called on `exit`; `clean` is true when `shutdown` came first. */
-  onExit(clean: boolean): void;
 }
 
 const FILE_CHANGE: Record<number, FileChangeKind> = {
@@ -33,7 +32,6 @@ const FILE_CHANGE: Record<number, FileChangeKind> = {
 
 export function bindLspConnection(connection: Connection, deps: LspDeps): void {
   const { documents, workspace, logger } = deps;
-  let shutdownReceived = false;
 
   connection.onInitialize((params): InitializeResult => {
     addFolders(workspace, params.workspaceFolders ?? [], params.rootUri ?? null);
@@ -52,10 +50,16 @@ export function bindLspConnection(connection: Connection, deps: LspDeps): void {
       .catch(() => logger.debug('lsp: client cannot watch files for us'));
   });
 
-  connection.onDidOpenTextDocument(({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text));
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    documents.open(d.uri, d.languageId, d.version, d.text);
+    logger.debug(`lsp: opened ${d.uri} v${d.version} (${d.text.length} chars, ${documents.size()} open)`);
+  });
   connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => documents.change(d.uri, d.version, contentChanges));
   connection.onDidSaveTextDocument(({ textDocument: d }) => documents.save(d.uri));
-  connection.onDidCloseTextDocument(({ textDocument: d }) => documents.close(d.uri));
+  connection.onDidCloseTextDocument(({ textDocument: d }) => {
+    documents.close(d.uri);
+    logger.debug(`lsp: closed ${d.uri} (${documents.size()} open)`);
+  });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       const path = uriToPath(change.uri);
@@ -74,11 +78,6 @@ export function bindLspConnection(connection: Connection, deps: LspDeps): void {
     documents.setActive(uri);
     return { success: true };
   });
-
-  connection.onShutdown(() => {
-    shutdownReceived = true;
-  });
-  connection.onExit(() => deps.onExit(shutdownReceived));
 }
 
 function addFolders(workspace: WorkspaceService, folders: readonly WorkspaceFolder[], rootUri: string | null): void {

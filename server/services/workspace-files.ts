@@ -1,0 +1,155 @@
+/**
+ * Lists the files of the workspace the way Refact does: `git ls-files` per repository (tracked
+ * and untracked-but-not-ignored), a walk elsewhere, then `indexing.yaml` blocklists, additional
+ * indexing dirs, and the binary/size checks. Reports why files were left out.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  compileBlocklist,
+  defaultIndexingSettings,
+  hasBinaryExtension,
+  MAX_FILE_BYTES,
+  mergeIndexing,
+  parseIndexingYaml,
+  type IndexingSettings,
+} from '../core/indexing-rules';
+import type { Logger } from './logger';
+
+const run = promisify(execFile);
+
+export interface FileListing {
+  /** Absolute paths, sorted, without duplicates, at most `maxFiles`. */
+  files: string[];
+  /** Reason → how many files it left out. */
+  rejected: Record<string, number>;
+  maxFilesHit: boolean;
+  vcsRoots: string[];
+}
+
+export interface WorkspaceFilesDeps {
+  configDir: string;
+  home: string;
+  logger: Logger;
+  maxFiles: number;
+}
+
+export class WorkspaceFiles {
+  constructor(private readonly deps: WorkspaceFilesDeps) {}
+
+  /** The global `indexing.yaml` merged with the project's `.refact/indexing.yaml`; defaults if absent. */
+  indexingFor(projectRoot: string | null): IndexingSettings {
+    const global = this.load(join(this.deps.configDir, 'indexing.yaml'), null) ?? defaultIndexingSettings();
+    const project = projectRoot ? this.load(join(projectRoot, '.refact', 'indexing.yaml'), projectRoot) : null;
+    return mergeIndexing(global, project);
+  }
+
+  async list(folders: readonly string[]): Promise<FileListing> {
+    const rejected: Record<string, number> = {};
+    const reject = (reason: string) => (rejected[reason] = (rejected[reason] ?? 0) + 1);
+    const vcsRoots: string[] = [];
+    const seen = new Set<string>();
+    const accepted: string[] = [];
+    const roots = [...folders.map((f) => resolve(f))];
+    for (const folder of [...roots]) {
+      for (const extra of this.indexingFor(folder).additionalIndexingDirs) if (!roots.includes(extra)) roots.push(extra);
+    }
+    for (const root of roots) {
+      const blocked = compileBlocklist(this.indexingFor(root).blocklist, root);
+      const candidates = await this.candidates(root, vcsRoots);
+      for (const path of candidates) {
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const reason = blocked(path) ? 'blocklisted' : fileReason(path);
+        if (reason) reject(reason);
+        else accepted.push(path);
+      }
+    }
+    accepted.sort();
+    const maxFilesHit = accepted.length > this.deps.maxFiles;
+    if (maxFilesHit) rejected['over max files'] = accepted.length - this.deps.maxFiles;
+    return { files: accepted.slice(0, this.deps.maxFiles), rejected, maxFilesHit, vcsRoots };
+  }
+
+  /** Why a single path (from a file event) is not indexed, or null if it is. */
+  reasonToSkip(path: string, projectRoot: string): string | null {
+    if (compileBlocklist(this.indexingFor(projectRoot).blocklist, projectRoot)(path)) return 'blocklisted';
+    return fileReason(path);
+  }
+
+  private async candidates(root: string, vcsRoots: string[]): Promise<string[]> {
+    const fromGit = await gitFiles(root);
+    if (fromGit) {
+      vcsRoots.push(fromGit.top);
+      return fromGit.files;
+    }
+    return walk(root, compileBlocklist(this.indexingFor(root).blocklist, root), vcsRoots);
+  }
+
+  private load(path: string, projectRoot: string | null): IndexingSettings | null {
+    if (!existsSync(path)) return null;
+    const parsed = parseIndexingYaml(readFileSync(path, 'utf8'), this.deps.home, projectRoot);
+    if (parsed.ok) return parsed.settings;
+    this.deps.logger.warn(`${path}: ${parsed.error}; using defaults`);
+    return null;
+  }
+}
+
+function fileReason(path: string): string | null {
+  if (hasBinaryExtension(path)) return 'binary';
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return 'not a file';
+    size = stat.size;
+  } catch {
+    return 'missing';
+  }
+  return size > MAX_FILE_BYTES ? 'over 4 MB' : null;
+}
+
+/** Tracked and untracked-but-not-ignored files under `root`, or null when it is not in a repository. */
+async function gitFiles(root: string): Promise<{ top: string; files: string[] } | null> {
+  try {
+    const top = (await run('git', ['-C', root, 'rev-parse', '--show-toplevel'])).stdout.trim();
+    const { stdout } = await run('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 512 * 1024 * 1024 });
+    return { top, files: stdout.split('\0').filter(Boolean).map((relative) => join(root, relative)) };
+  } catch {
+    return null;
+  }
+}
+
+/** Walks a folder outside any repository; repositories found inside are listed by git. */
+async function walk(root: string, blocked: (path: string) => boolean, vcsRoots: string[]): Promise<string[]> {
+  const files: string[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    if (dir !== root && existsSync(join(dir, '.git'))) {
+      const repo = await gitFiles(dir);
+      if (repo) {
+        vcsRoots.push(repo.top);
+        files.push(...repo.files);
+        continue;
+      }
+    }
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      const stat = await lstat(path).catch(() => null);
+      if (!stat || stat.isSymbolicLink()) continue;
+      if (stat.isDirectory()) {
+        if (!blocked(`${path}/`)) pending.push(path);
+      } else if (stat.isFile()) files.push(path);
+    }
+  }
+  return files;
+}

@@ -5,9 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import ignore, { type Ignore } from 'ignore';
 import {
   compileBlocklist,
   defaultIndexingSettings,
@@ -122,12 +123,21 @@ async function gitFiles(root: string): Promise<{ top: string; files: string[] } 
   }
 }
 
-/** Walks a folder outside any repository; repositories found inside are listed by git. */
+/** A directory's `.gitignore` rules, applied to paths below it. */
+interface IgnoreScope {
+  dir: string;
+  rules: Ignore;
+}
+
+/**
+ * Walks a folder outside any repository, honouring `.gitignore` files on the way (an unpacked
+ * tarball of a project still has them); repositories found inside are listed by git.
+ */
 async function walk(root: string, blocked: (path: string) => boolean, vcsRoots: string[]): Promise<string[]> {
   const files: string[] = [];
-  const pending = [root];
+  const pending: { dir: string; scopes: IgnoreScope[] }[] = [{ dir: root, scopes: [] }];
   while (pending.length > 0) {
-    const dir = pending.pop()!;
+    const { dir, scopes: parentScopes } = pending.pop()!;
     if (dir !== root && existsSync(join(dir, '.git'))) {
       const repo = await gitFiles(dir);
       if (repo) {
@@ -142,14 +152,24 @@ async function walk(root: string, blocked: (path: string) => boolean, vcsRoots: 
     } catch {
       continue;
     }
+    const scopes = entries.includes('.gitignore') ? [...parentScopes, await ignoreScope(dir)] : parentScopes;
     for (const name of entries) {
       const path = join(dir, name);
       const stat = await lstat(path).catch(() => null);
       if (!stat || stat.isSymbolicLink()) continue;
       if (stat.isDirectory()) {
-        if (!blocked(`${path}/`)) pending.push(path);
-      } else if (stat.isFile()) files.push(path);
+        if (!blocked(`${path}/`) && !ignored(scopes, path, true)) pending.push({ dir: path, scopes });
+      } else if (stat.isFile() && !ignored(scopes, path, false)) files.push(path);
     }
   }
   return files;
+}
+
+async function ignoreScope(dir: string): Promise<IgnoreScope> {
+  const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+  return { dir, rules: ignore().add(text) };
+}
+
+function ignored(scopes: readonly IgnoreScope[], path: string, isDir: boolean): boolean {
+  return scopes.some(({ dir, rules }) => rules.ignores(relative(dir, path) + (isDir ? '/' : '')));
 }

@@ -42,9 +42,9 @@ describe('workspace files', () => {
     assert.equal(listing.maxFilesHit, false);
   });
 
-  it('walks a folder outside git, lists nested repositories by git, and honours the file cap', async () => {
+  it('walks a folder outside git with its .gitignore files, lists nested repositories by git, and honours the file cap', async () => {
     const root = tempDir('plain');
-    write(root, { 'a.ts': 'a\n', 'b.ts': 'b\n', 'sub/c.go': 'package c\n', 'build/gen.ts': 'x\n', 'nested/keep.rs': 'fn a() {}\n', 'nested/skip.log': 'l\n', 'nested/.gitignore': '*.log\n' });
+    write(root, { 'a.ts': 'a\n', 'b.ts': 'b\n', 'sub/c.go': 'package c\n', 'sub/.gitignore': 'gen/\n*.pb.go\n', 'sub/gen/x.go': 'package gen\n', 'sub/api.pb.go': 'package sub\n', 'build/gen.ts': 'x\n', 'nested/keep.rs': 'fn a() {}\n', 'nested/skip.log': 'l\n', 'nested/.gitignore': '*.log\n' });
     execFileSync('git', ['init', '-q', join(root, 'nested')]);
     const files = new WorkspaceFiles({ configDir: tempDir('config'), home: '/nonexistent', logger, maxFiles: 3 });
     const listing = await files.list([root]);

@@ -3,10 +3,12 @@
  * dependencies, start them in order, and dispose them in reverse on SIGTERM, SIGINT,
  * `GET /v1/graceful-shutdown` or LSP `exit`.
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
 import { infoRoutes } from './http/routes/info';
+import { lspLikeRoutes } from './http/routes/lsp-like';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
 import { DocumentsService } from './services/documents';
@@ -14,6 +16,7 @@ import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
 import { WorkspaceService } from './services/workspace';
+import { WorkspaceFiles } from './services/workspace-files';
 import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
 
 export interface Engine {
@@ -39,6 +42,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('workspace', () => workspace.dispose());
   const documents = new DocumentsService();
   lifetime.push('documents', () => documents.dispose());
+  const files = new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.astMaxFiles });
 
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
   let httpPort: number | null = null;
@@ -53,6 +57,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
           configDir: paths.configDir,
           requestShutdown: (reason) => void shutdown(reason),
         }),
+        lspLikeRoutes({ documents, workspace, files }),
       ],
     });
     lifetime.push('http', () => app.close());

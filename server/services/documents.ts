@@ -29,6 +29,12 @@ export class DocumentsService {
     this.emit({ kind: 'changed', uri });
   }
 
+  /** The whole new text of a document, as LSP-less clients send it. */
+  replaceText(uri: string, text: string): void {
+    const version = (this.documents.get(uri)?.version ?? 0) + 1;
+    this.change(uri, version, [{ text }]);
+  }
+
   save(uri: string): void {
     this.emit({ kind: 'saved', uri });
   }

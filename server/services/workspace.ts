@@ -31,6 +31,13 @@ export class WorkspaceService {
     this.emit({ kind: 'folder-added', path: folder });
   }
 
+  /** Replaces every folder, as `initialize` from an LSP-less client does. */
+  setFolders(paths: readonly string[]): void {
+    const wanted = new Set(paths.map((p) => resolve(p)));
+    for (const folder of this.list()) if (!wanted.has(folder)) this.removeFolder(folder);
+    for (const folder of wanted) this.addFolder(folder);
+  }
+
   removeFolder(path: string): void {
     const folder = resolve(path);
     if (this.folders.delete(folder)) this.emit({ kind: 'folder-removed', path: folder });

@@ -3,3 +3,4 @@ export * from './caps';
 export * from './http';
 export * from './lsp';
 export * from './webview';
+export * from './workspace';

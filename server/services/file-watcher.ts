@@ -1,0 +1,82 @@
+/**
+ * Watches the workspace folders for changes made outside the editor (git checkout, codegen,
+ * another tool) and hands them on in coalesced batches. LSP watched-file events join the same
+ * stream, so the index has one source of changes.
+ */
+import watcher, { type AsyncSubscription, type Event } from '@parcel/watcher';
+import { ChangeBatcher, type BatchTiming, type ChangeKind, type FileChange } from '../core/change-batcher';
+import type { Logger } from './logger';
+
+/** Directories never worth watching; the rest is filtered by the indexing rules downstream. */
+const WATCH_IGNORES = ['**/.git', '**/node_modules', '**/target', '**/__pycache__', '**/.venv', '**/venv'];
+
+const KIND: Record<Event['type'], ChangeKind> = { create: 'created', update: 'changed', delete: 'deleted' };
+
+export class FileWatcher {
+  private readonly subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
+  private readonly listeners = new Set<(batch: FileChange[]) => void>();
+  private readonly batcher: ChangeBatcher;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly logger: Logger, timing: BatchTiming = { quietMs: 150, maxWaitMs: 2000 }) {
+    this.batcher = new ChangeBatcher(timing);
+  }
+
+  /** Starts watching a folder; resolves once the watch is live. Watching twice is a no-op. */
+  async watch(folder: string): Promise<void> {
+    if (!this.subscriptions.has(folder)) {
+      const subscription = watcher
+        .subscribe(folder, (error, events) => this.onEvents(folder, error, events), { ignore: WATCH_IGNORES })
+        .catch((error: Error) => {
+          this.logger.warn(`watcher: cannot watch ${folder}: ${error.message}`);
+          return null;
+        });
+      this.subscriptions.set(folder, subscription);
+    }
+    await this.subscriptions.get(folder);
+  }
+
+  async unwatch(folder: string): Promise<void> {
+    const subscription = this.subscriptions.get(folder);
+    this.subscriptions.delete(folder);
+    await (await subscription)?.unsubscribe();
+  }
+
+  /** Changes reported by the editor (LSP `didChangeWatchedFiles`) join the same batches. */
+  report(changes: readonly FileChange[]): void {
+    this.batcher.add(changes, Date.now());
+    this.schedule();
+  }
+
+  onBatch(listener: (batch: FileChange[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.all([...this.subscriptions.keys()].map((folder) => this.unwatch(folder)));
+    this.listeners.clear();
+  }
+
+  private onEvents(folder: string, error: Error | null, events: Event[]): void {
+    if (error) {
+      this.logger.warn(`watcher: ${folder}: ${error.message}`);
+      return;
+    }
+    this.report(events.map((e) => ({ path: e.path, kind: KIND[e.type] })));
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const due = this.batcher.dueIn(Date.now());
+    if (due === null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const batch = this.batcher.take(Date.now());
+      if (batch) for (const listener of this.listeners) listener(batch);
+      this.schedule();
+    }, due);
+  }
+}

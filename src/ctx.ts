@@ -72,6 +72,7 @@ function readSettings(): EngineSettings {
     xDebug: config.get<boolean>('xDebug', false),
     ast: config.get<boolean>('ast', true),
     vecdb: config.get<boolean>('vecdb', false),
+    engineArgs: config.get<string[]>('engineArgs', []),
   };
 }
 

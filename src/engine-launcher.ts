@@ -14,6 +14,8 @@ export interface EngineSettings {
   xDebug: boolean;
   ast: boolean;
   vecdb: boolean;
+  /** Extra flags appended to the engine's command line (for example `--verbose`). */
+  engineArgs: string[];
 }
 
 export interface EngineLaunch {
@@ -44,6 +46,7 @@ export function planEngineLaunch(enginePath: string, settings: EngineSettings, w
     ...workspaceFolders.flatMap((folder) => ['--workspace-folder', folder]),
     ...(settings.ast ? ['--ast'] : []),
     ...(settings.vecdb ? ['--vecdb'] : []),
+    ...settings.engineArgs,
   ];
   const run = { command: process.execPath, args: [enginePath, ...args], transport: TransportKind.stdio, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
   return { serverOptions: { run, debug: run }, httpPort, pingMessage };

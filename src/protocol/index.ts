@@ -4,3 +4,4 @@ export * from './http';
 export * from './lsp';
 export * from './webview';
 export * from './workspace';
+export * from './openai';

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+/** A `--model` / `--embedding-model` argument resolved to a name and a GGUF file. */
+export interface LocalModelSpec {
+  name: string;
+  path: string;
+  embedding: boolean;
+}
+
+/** Where a registry model's GGUF lives in the perm dir: `weights/<name with / as -->.gguf`. */
+export function weightsPath(permDir: string, name: string): string {
+  return join(permDir, 'weights', `${name.replace(/\//g, '--')}.gguf`);
+}
+
+/**
+ * `PATH.gguf` (named after the file), `NAME=PATH`, or `NAME` (its GGUF must already be in
+ * the perm dir: this never downloads, so an offline start fails with a clear message).
+ */
+export function resolveModelArg(arg: string, permDir: string, embedding: boolean): LocalModelSpec {
+  const eq = arg.indexOf('=');
+  if (eq > 0) return { name: arg.slice(0, eq), path: resolve(arg.slice(eq + 1)), embedding };
+  if (/\.gguf$/i.test(arg) || arg.startsWith('.') || arg.startsWith('/')) {
+    return { name: basename(arg).replace(/\.gguf$/i, ''), path: resolve(arg), embedding };
+  }
+  const path = weightsPath(permDir, arg);
+  if (!existsSync(path)) {
+    throw new Error(`model "${arg}" has no weights at ${path}; put its GGUF there, or pass --model ${arg}=/path/to/file.gguf`);
+  }
+  return { name: arg, path, embedding };
+}
+
+/** Upstream arguments: `URL` (discover models) or `MODEL=URL`. */
+export interface UpstreamSpec {
+  model: string | null;
+  url: string;
+}
+
+export function parseUpstreamArg(arg: string): UpstreamSpec {
+  if (/^https?:\/\//.test(arg)) return { model: null, url: arg.replace(/\/+$/, '') };
+  const eq = arg.indexOf('=');
+  return { model: arg.slice(0, eq), url: arg.slice(eq + 1).replace(/\/+$/, '') };
+}

@@ -73,7 +73,8 @@ export class LocalBackend implements ModelBackend {
     }
   }
 
-  private observe(started: number) {
+  /** Token callbacks for one choice: time to first token, speed, and a running count. */
+  private observe(started: number, count: (n: number) => void) {
     let first = 0;
     let tokens = 0;
     return {
@@ -83,6 +84,7 @@ export class LocalBackend implements ModelBackend {
           this.metrics.timeToFirstToken(this.info.name, (first - started) / 1000);
         }
         tokens += t.length;
+        count(t.length);
       },
       done: () => {
         if (tokens > 1) this.metrics.generated(this.info.name, tokens - 1, (performance.now() - first) / 1000);
@@ -102,10 +104,11 @@ export class LocalBackend implements ModelBackend {
     const seq = await this.pool.acquire(ctx.signal, longestPrefix(tokens));
     const run = async (emit: Emit): Promise<ChoiceResult[]> => {
       const results: ChoiceResult[] = [];
+      let generated = 0;
       try {
         for (let index = 0; index < s.n; index++) {
           if (req.echo) emit(index, req.prompt);
-          const obs = this.observe(started);
+          const obs = this.observe(started, (n) => (generated += n));
           const completion = new LlamaCompletion({ contextSequence: seq, autoDisposeSequence: false });
           try {
             const res = await completion.generateCompletionWithMeta(tokens, {
@@ -126,8 +129,9 @@ export class LocalBackend implements ModelBackend {
         }
       } finally {
         this.pool.release(seq);
+        // Counted on abort too: tokens were spent even if the client went away.
+        this.metrics.tokens(this.info.name, promptTokens, generated);
       }
-      this.metrics.tokens(this.info.name, promptTokens, results.reduce((a, r) => a + r.tokens, 0));
       return results;
     };
     const shape = { model: this.info.name, promptTokens, n: s.n };
@@ -155,9 +159,10 @@ export class LocalBackend implements ModelBackend {
     const maxTokens = Math.min(s.maxTokens, this.nCtx - promptTokens);
     const run = async (emit: Emit): Promise<ChoiceResult[]> => {
       const results: ChoiceResult[] = [];
+      let generated = 0;
       try {
         for (let index = 0; index < s.n; index++) {
-          const obs = this.observe(started);
+          const obs = this.observe(started, (n) => (generated += n));
           const res = await chat.generateResponse(history, {
             maxTokens,
             temperature: s.temperature,
@@ -175,8 +180,8 @@ export class LocalBackend implements ModelBackend {
       } finally {
         chat.dispose({ disposeSequence: false });
         this.pool.release(seq);
+        this.metrics.tokens(this.info.name, promptTokens, generated);
       }
-      this.metrics.tokens(this.info.name, promptTokens, results.reduce((a, r) => a + r.tokens, 0));
       return results;
     };
     const shape = { model: this.info.name, promptTokens, n: s.n };

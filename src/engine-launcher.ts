@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ServerOptions, StreamInfo } from 'vscode-languageclient/node';
-import { TransportKind } from 'vscode-languageclient/node';
 
 export interface EngineSettings {
   addressUrl: string;
@@ -48,6 +47,8 @@ export function planEngineLaunch(enginePath: string, settings: EngineSettings, w
     ...(settings.vecdb ? ['--vecdb'] : []),
     ...settings.engineArgs,
   ];
-  const run = { command: process.execPath, args: [enginePath, ...args], transport: TransportKind.stdio, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
+  // No `transport`: the client then still talks over stdio, but TransportKind.stdio would append
+  // `--stdio`, a flag the engine rejects (it takes `--lsp-stdin-stdout 1`, as refact-lsp does).
+  const run = { command: process.execPath, args: [enginePath, ...args], options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
   return { serverOptions: { run, debug: run }, httpPort, pingMessage };
 }

@@ -37,7 +37,7 @@ export interface RequestContext {
 export type BackendReply =
   | { type: 'json'; body: unknown }
   | { type: 'events'; events: AsyncIterable<unknown> }
-  | { type: 'raw'; status: number; contentType: string; body: AsyncIterable<Uint8Array>; onEnd?: () => void };
+  | { type: 'raw'; status: number; contentType: string; body: NodeJS.ReadableStream & { readableEnded: boolean; destroy: () => void }; onEnd?: () => void };
 
 export interface ModelBackend {
   readonly info: ModelInfo;

@@ -26,17 +26,26 @@ export async function sendReply(reply: FastifyReply, answer: BackendReply): Prom
   reply.hijack();
   if (answer.type === 'raw') {
     raw.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-cache' });
-    try {
-      for await (const chunk of answer.body) {
-        if (raw.destroyed) break;
-        raw.write(chunk);
-      }
-    } catch (err) {
-      if (!isAbort(err) && !raw.destroyed) raw.write(`data: ${JSON.stringify(errorEvent(err))}\n\n`);
-    } finally {
-      answer.onEnd?.();
-      raw.end();
-    }
+    // pipe() rather than for-await: this is the proxy's hot path, and streams move bytes
+    // with less overhead per chunk than async iteration.
+    await new Promise<void>((resolve) => {
+      const body = answer.body;
+      const done = () => {
+        answer.onEnd?.();
+        if (!raw.writableEnded) raw.end();
+        resolve();
+      };
+      body.once('error', (err) => {
+        if (!isAbort(err) && !raw.destroyed) raw.write(`data: ${JSON.stringify(errorEvent(err))}\n\n`);
+        done();
+      });
+      body.once('end', done);
+      raw.once('close', () => {
+        if (!body.readableEnded) body.destroy();
+        done();
+      });
+      body.pipe(raw, { end: false });
+    });
     return answer.status;
   }
   raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

@@ -30,6 +30,8 @@ export class ReplicaSet {
 
   /** Replicas in the order to try them for this affinity key. */
   order(key: string): Replica[] {
+    // One replica: nothing to choose, and no hashing on the proxy's hot path.
+    if (this.replicas.length === 1) return this.replicas;
     const healthy = this.replicas.filter((r) => r.healthy);
     const pool = healthy.length > 0 ? healthy : [...this.replicas];
     const byAffinity = [...pool].sort((a, b) => score(key, b.url) - score(key, a.url));

@@ -1,0 +1,135 @@
+/**
+ * Companion server benchmark. Starts the built server (dist/main.js) as a child process, the
+ * way it runs in production, and drives it over loopback HTTP with keep-alive:
+ *   1. the tiny GGUF on CPU: requests/s and time to first token (first SSE chunk) p50/p99 at
+ *      concurrency 1, 4 and 16 (streamed completions of 16 tokens, 4 parallel sequences);
+ *   2. the upstream proxy: latency of a fast scripted upstream called directly and through
+ *      the server at concurrency 64; the difference is the latency the server adds.
+ * Run: cd companion && npm run bench   (or: node esbuild.mjs && node --import tsx bench/run.ts)
+ * Options: --json (one JSON object instead of the table), --quick (fewer requests).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fakeUpstream } from '../test/helpers/fake-upstream';
+import { tinyGguf } from '../test/helpers/tiny-model';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function startServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(here, '..', 'dist', 'main.js'), '--port', '0', '--perm-dir', join(here, '..', 'dist', 'bench-perm'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+  });
+}
+
+/** POSTs and resolves with [time to first body byte, total time] in ms. */
+function timedPost(url: string, body: string): Promise<[number, number]> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first = 0;
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.on('data', () => {
+        first ||= performance.now();
+      });
+      res.on('end', () => (res.statusCode === 200 ? resolve([first - t0, performance.now() - t0]) : reject(new Error(`status ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function load(concurrency: number, total: number, one: (i: number) => Promise<[number, number]>) {
+  const results: Array<[number, number]> = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) results.push(await one(next++));
+    }),
+  );
+  return { seconds: (performance.now() - t0) / 1000, results };
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function benchLocal() {
+  const gguf = await tinyGguf();
+  const { url, child } = await startServer(['--model', gguf, '--gpu', 'cpu', '--threads', '1', '--parallel', '4', '--max-queue', '64']);
+  const rows = [];
+  try {
+    const body = (i: number) => JSON.stringify({ model: 'tiny-llama', prompt: `def f${i}(x):\n    return`, max_tokens: 16, temperature: 0, stream: true });
+    await load(2, 4, (i) => timedPost(`${url}/v1/completions`, body(i))); // warm-up
+    for (const c of [1, 4, 16]) {
+      const total = quick ? c * 2 : Math.max(24, c * 4);
+      const { seconds, results } = await load(c, total, (i) => timedPost(`${url}/v1/completions`, body(i)));
+      const ttft = results.map((r) => r[0]);
+      rows.push({ concurrency: c, requests: total, rps: total / seconds, ttft_p50_ms: pct(ttft, 50), ttft_p99_ms: pct(ttft, 99) });
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return rows;
+}
+
+async function benchUpstream() {
+  const up = await fakeUpstream('bench', ['m']);
+  const { url, child } = await startServer(['--upstream', `m=${up.url}`]);
+  const body = JSON.stringify({ model: 'm', prompt: 'def f(x):\n    return', max_tokens: 16 });
+  const rows = [];
+  try {
+    const call = (base: string) => () => timedPost(`${base}/v1/completions`, body);
+    await load(64, 640, call(up.url));
+    await load(64, 640, call(url));
+    // Concurrency 1 shows the cost of one pass through the server; 64 adds its queueing
+    // under saturation, where a CPU-bound proxy's added latency grows with the load.
+    for (const c of [1, 64]) {
+      const total = quick ? 320 : c === 1 ? 1000 : 4000;
+      const direct = (await load(c, total, call(up.url))).results.map((r) => r[1]);
+      const proxied = (await load(c, total, call(url))).results.map((r) => r[1]);
+      rows.push({
+        concurrency: c,
+        requests: total,
+        direct_p50_ms: pct(direct, 50),
+        direct_p99_ms: pct(direct, 99),
+        proxied_p50_ms: pct(proxied, 50),
+        proxied_p99_ms: pct(proxied, 99),
+        added_p50_ms: pct(proxied, 50) - pct(direct, 50),
+        added_p99_ms: pct(proxied, 99) - pct(direct, 99),
+      });
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await up.stop();
+  }
+  return rows;
+}
+
+const f = (n: number) => n.toFixed(2);
+const local = await benchLocal();
+const upstream = await benchUpstream();
+agent.destroy();
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify({ local, upstream }));
+} else {
+  console.log('companion server, tiny GGUF on CPU (16-token streamed completions, 4 sequences, 1 thread)');
+  console.log('concurrency  requests  req/s    TTFT p50 ms  TTFT p99 ms');
+  for (const r of local) console.log(`${String(r.concurrency).padEnd(13)}${String(r.requests).padEnd(10)}${f(r.rps).padEnd(9)}${f(r.ttft_p50_ms).padEnd(13)}${f(r.ttft_p99_ms)}`);
+  console.log('\nupstream proxy: a scripted upstream called directly and through the server (goal at 64: added < 1 ms p50, < 5 ms p99)');
+  console.log('concurrency  requests  direct p50/p99 ms  proxied p50/p99 ms  added p50/p99 ms');
+  for (const u of upstream) {
+    console.log(`${String(u.concurrency).padEnd(13)}${String(u.requests).padEnd(10)}${`${f(u.direct_p50_ms)} / ${f(u.direct_p99_ms)}`.padEnd(19)}${`${f(u.proxied_p50_ms)} / ${f(u.proxied_p99_ms)}`.padEnd(20)}${f(u.added_p50_ms)} / ${f(u.added_p99_ms)}`);
+  }
+}

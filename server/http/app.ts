@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { guardRequest } from '../core/request-guard';
 import type { Logger } from '../services/logger';
 import { handleError, replyError } from './errors';
+import { createH1H2cServer } from './h1-h2c-server';
 
 export type RouteModule = (app: FastifyInstance) => void;
 
@@ -20,9 +21,15 @@ export interface AppOptions {
 const BODY_LIMIT = 15 * 1024 * 1024;
 
 export function buildApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    serverFactory: (handler) => createH1H2cServer(handler),
+  });
   app.addHook('onRequest', async (request, reply) => {
-    const verdict = guardRequest(request.headers.host, request.headers.origin, options.anyHost);
+    // `request.host` is the Host header over HTTP/1.1 and `:authority` over HTTP/2.
+    const verdict = guardRequest(request.host || undefined, request.headers.origin, options.anyHost);
     if (!verdict.ok) {
       options.logger.warn(`refused ${request.method} ${request.url}: ${verdict.reason}`);
       return replyError(reply, 403, verdict.reason);

@@ -69,3 +69,35 @@ async function rawRequest(port: number, text: string): Promise<string> {
     socket.on('error', reject);
   });
 }
+
+describe('engine over cleartext HTTP/2 (as the Refact VS Code extension talks)', () => {
+  it('serves h2c on the same port, guards :authority, and SIGTERM ends open HTTP/2 sessions', async () => {
+    const { connect } = await import('node:http2');
+    const engine = await startEngineProcess({ args: ['--ping-message', 'ping-h2'] });
+    const session = connect(engine.baseUrl);
+    session.on('error', () => undefined);
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request(headers);
+        let status = 0;
+        let data = '';
+        stream.on('response', (h) => (status = Number(h[':status'])));
+        stream.setEncoding('utf8').on('data', (chunk) => (data += chunk)).on('end', () => resolve({ status, body: data })).on('error', reject);
+      });
+    try {
+      assert.deepEqual(await get({ ':path': '/v1/ping' }), { status: 200, body: 'ping-h2\n' });
+      const forged = await get({ ':path': '/v1/ping', ':authority': 'attacker.example.com' });
+      assert.equal(forged.status, 403);
+      const http1 = await fetch(`${engine.baseUrl}/v1/ping`);
+      assert.equal(await http1.text(), 'ping-h2\n');
+      const sent = Date.now();
+      engine.process.kill('SIGTERM');
+      const exit = await engine.exited;
+      assert.equal(exit.code, 0);
+      assert.ok(Date.now() - sent < 2000, `took ${Date.now() - sent} ms`);
+    } finally {
+      session.destroy();
+      await engine.stop();
+    }
+  });
+});

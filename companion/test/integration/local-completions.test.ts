@@ -50,7 +50,7 @@ describe('local completions on the tiny GGUF', () => {
   });
 
   it('returns n choices with their own indexes', async () => {
-    const r = await complete({ prompt: 'hello', max_tokens: 2, n: 3, temperature: 0.8 });
+    const r = await complete({ prompt: 'hello world', max_tokens: 2, n: 3 });
     assert.deepEqual(r.body.choices.map((c: { index: number }) => c.index), [0, 1, 2]);
     assert.equal(r.body.usage.completion_tokens, 6);
   });

@@ -7,8 +7,11 @@ const production = process.argv.includes('--production');
 
 await Promise.all([
   build({
-    entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.js',
+    entryPoints: { main: 'src/main.ts' },
+    outdir: 'dist',
+    // The local backend is a separate chunk, loaded only when a GGUF is served.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,7 +1,5 @@
 import type { Llama } from 'node-llama-cpp';
 import type { AppDeps } from './app';
-import { createLocalBackend } from './backends/local/create-local';
-import { startLlama } from './backends/local/llama-runtime';
 import { createUpstreamBackends } from './backends/upstream/create-upstreams';
 import { Catalog } from './catalog';
 import type { ServerConfig } from './config';
@@ -30,15 +28,18 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
       ...config.models.map((m) => resolveModelArg(m, config.permDir, false)),
       ...config.embeddingModels.map((m) => resolveModelArg(m, config.permDir, true)),
     ];
-    if (specs.length > 0) {
-      llama = await startLlama(config.gpu);
+    // node-llama-cpp loads only when a local model is configured, so the upstream-only proxy
+    // image can ship without it.
+    const local = specs.length > 0 ? await import('./backends/local/create-local') : null;
+    if (local) {
+      llama = await local.startLlama(config.gpu);
       const l = llama;
       cleanups.push(() => l.dispose());
       log.info(`compute backend: ${llama.gpu || 'cpu'}`);
     }
     for (const spec of specs) {
       const t0 = performance.now();
-      const backend = await createLocalBackend(llama as Llama, spec, config, metrics);
+      const backend = await (local as NonNullable<typeof local>).createLocalBackend(llama as Llama, spec, config, metrics);
       catalog.add(backend);
       log.info(`loaded ${spec.name} from ${spec.path} in ${Math.round(performance.now() - t0)} ms (n_ctx ${backend.info.nCtx}, ${config.parallel} sequences)`);
     }

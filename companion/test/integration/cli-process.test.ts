@@ -5,10 +5,24 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { fakeUpstream } from '../helpers/fake-upstream';
 import { tinyGguf } from '../helpers/tiny-model';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const main = join(root, 'src', 'main.ts');
+
+/** Resolves with the server's URL once it logs that it listens. */
+function listening(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${log}`)));
+  });
+}
 
 describe('the refact-ts-server command', () => {
   it('exits 2 with a message on a bad flag', () => {
@@ -28,15 +42,7 @@ describe('the refact-ts-server command', () => {
     const gguf = await tinyGguf();
     const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0', '--model', gguf, '--threads', '1', '--perm-dir', mkdtempSync(join(tmpdir(), 'perm-'))], { cwd: root });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let log = '';
-        child.stderr.on('data', (d: Buffer) => {
-          log += d.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(log);
-          if (m?.[1]) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${log}`)));
-      });
+      const url = await listening(child);
       const caps = await (await fetch(`${url}/refact-caps`)).json();
       assert.equal(caps.completion.default_model, 'tiny-llama');
       const r = await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tiny-llama', prompt: 'hello world', max_tokens: 2 }) });
@@ -46,6 +52,24 @@ describe('the refact-ts-server command', () => {
       assert.equal(await exited, 0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('runs the built bundle as the proxy image does: upstreams only, no node-llama-cpp', async () => {
+    const up = await fakeUpstream('U', ['m']);
+    // `npm test` builds dist/ first (pretest); this is the Docker entrypoint's command.
+    const child = spawn(process.execPath, [join(root, 'dist', 'main.js'), '--host', '127.0.0.1', '--port', '0', '--upstream', up.url, '--perm-dir', mkdtempSync(join(tmpdir(), 'perm-'))], { cwd: root });
+    try {
+      const url = await listening(child);
+      const caps = await (await fetch(`${url}/refact-caps`)).json();
+      assert.deepEqual(Object.keys(caps.chat.models), ['m']);
+      const state = await (await fetch(`${url}/admin/api/state`)).json();
+      assert.equal(state.about.compute, 'none (upstreams only)');
+      const ui = await fetch(`${url}/ui/app.js`);
+      assert.equal(ui.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+      await up.stop();
     }
   });
 });

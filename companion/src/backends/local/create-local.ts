@@ -7,6 +7,8 @@ import type { ModelInfo } from '../types';
 import { LocalBackend } from './local-backend';
 import { loadModel } from './llama-runtime';
 
+export { startLlama } from './llama-runtime';
+
 /** Architectures whose GGUFs are encoders: served for embeddings only. */
 const ENCODER_ARCHS = new Set(['bert', 'nomic-bert', 'nomic-bert-moe', 'jina-bert-v2', 't5encoder', 'modern-bert']);
 

@@ -14,6 +14,8 @@ Usage: refact-ts-server [options]
                            perm dir; repeatable
   --embedding-model NAME_OR_PATH
                            serve a GGUF as an embedding model; repeatable
+  --download NAME          fetch a registry model (or NAME=URL, NAME=hf:user/repo:quant) into
+                           PERM_DIR/weights with progress, resume and checksum; repeatable
   --upstream URL           an OpenAI-compatible server; MODEL=URL binds one model, a bare URL
                            serves every model its /v1/models lists; repeat for replicas
   --upstream-api-key KEY   bearer key sent to upstreams (env REFACT_UPSTREAM_API_KEY)
@@ -63,6 +65,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         model: { type: 'string', multiple: true },
         'embedding-model': { type: 'string', multiple: true },
         upstream: { type: 'string', multiple: true },
+        download: { type: 'string', multiple: true },
         'upstream-api-key': { type: 'string' },
         'admin-token': { type: 'string' },
         'api-token': { type: 'string', multiple: true },
@@ -100,6 +103,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       models: v.model ?? [],
       embeddingModels: v['embedding-model'] ?? [],
       upstreams: v.upstream ?? [],
+      downloads: v.download ?? [],
       upstreamApiKey: v['upstream-api-key'] ?? env.REFACT_UPSTREAM_API_KEY ?? null,
       adminToken: v['admin-token'] ?? env.REFACT_ADMIN_TOKEN ?? null,
       apiTokens: [...(v['api-token'] ?? []), ...listFromEnv(env.REFACT_API_TOKENS)],

@@ -8,6 +8,8 @@ export interface ServerConfig {
   models: string[];
   /** `--embedding-model`: like `--model`, listed in the caps' embedding section. */
   embeddingModels: string[];
+  /** `--download`: registry names or `NAME=URL` fetched into the perm dir before serving. */
+  downloads: string[];
   /** `--upstream`: `URL` (models discovered from `URL/v1/models`) or `MODEL=URL`. */
   upstreams: string[];
   /** Bearer key sent to upstreams (`REFACT_UPSTREAM_API_KEY`). */
@@ -43,6 +45,7 @@ export const DEFAULTS: Omit<ServerConfig, 'permDir'> = {
   port: 8008,
   models: [],
   embeddingModels: [],
+  downloads: [],
   upstreams: [],
   upstreamApiKey: null,
   adminToken: null,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { buildApp } from './app';
 import { parseCli, USAGE } from './cli';
 import { compose } from './compose';
+import { downloadModel, parseDownloadArg } from './registry/download';
 import { ServerLog } from './server-log';
 
 /** The `refact-ts-server` command: read flags, load models, listen, stop cleanly on signals. */
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   mkdirSync(config.permDir, { recursive: true });
   let composed;
   try {
+    for (const arg of config.downloads) await downloadModel(parseDownloadArg(arg), config.permDir, (line) => log.info(line));
     composed = await compose(config, log);
   } catch (err) {
     log.error(`startup failed: ${(err as Error).message}`);

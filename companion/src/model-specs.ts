@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { knownModel } from './registry/known-models';
 
 /** A `--model` / `--embedding-model` argument resolved to a name and a GGUF file. */
 export interface LocalModelSpec {
@@ -25,7 +26,8 @@ export function resolveModelArg(arg: string, permDir: string, embedding: boolean
   }
   const path = weightsPath(permDir, arg);
   if (!existsSync(path)) {
-    throw new Error(`model "${arg}" has no weights at ${path}; put its GGUF there, or pass --model ${arg}=/path/to/file.gguf`);
+    const hint = knownModel(arg) ? `start once with --download ${arg} (needs network), ` : '';
+    throw new Error(`model "${arg}" has no weights at ${path}; ${hint}put its GGUF there, or pass --model ${arg}=/path/to/file.gguf`);
   }
   return { name: arg, path, embedding };
 }

@@ -6,6 +6,7 @@ import type { BenchRow } from './lib';
 
 const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'engine-core': () => import('./engine-core'),
+  companion: () => import('./companion'),
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 // Builds every target: node esbuild.mjs [--production] [--watch] [target ...]
 // Targets: extension, engine, workers, webview. Type checking is separate (npm run typecheck).
 import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const args = process.argv.slice(2);
@@ -42,7 +42,15 @@ const targets = {
     define: { __ENGINE_VERSION__: JSON.stringify(pkg.version), __ENGINE_COMMIT__: JSON.stringify(gitCommit()) },
   },
   workers: workerEntries.length
-    ? { ...node, entryPoints: workerEntries, outdir: 'dist/server/workers', external: nativeExternals }
+    ? {
+        ...node,
+        entryPoints: workerEntries,
+        outdir: 'dist/server/workers',
+        external: nativeExternals,
+        // ESM dependencies (web-tree-sitter) read import.meta.url, which a CJS bundle lacks.
+        define: { 'import.meta.url': 'importMetaUrl' },
+        banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      }
     : null,
   webview: {
     ...common,
@@ -79,4 +87,21 @@ await Promise.all(
     console.log(`built ${name.padEnd(9)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB`);
   }),
 );
+// The parse worker loads web-tree-sitter's runtime and each grammar's .wasm from dist/server/grammars/.
+function copyGrammars() {
+  const packages = ['web-tree-sitter', ...Object.keys(pkg.devDependencies ?? {}).filter((n) => /(^|\/)tree-sitter-/.test(n))];
+  mkdirSync('dist/server/grammars', { recursive: true });
+  let count = 0;
+  for (const name of packages) {
+    const dir = `node_modules/${name}`;
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.wasm') || file.endsWith('_only.wasm')) continue;
+      copyFileSync(`${dir}/${file}`, `dist/server/grammars/${file}`);
+      count++;
+    }
+  }
+  console.log(`copied ${count} grammar wasm files`);
+}
+if (names.includes('engine') || names.includes('workers')) copyGrammars();
 if (!watch) console.log(`done in ${Date.now() - started} ms`);

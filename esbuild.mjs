@@ -28,7 +28,7 @@ const common = {
 };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 // Native addons stay external and ship in node_modules beside the bundle.
-const nativeExternals = ['onnxruntime-node', 'hnswlib-node', 'node-llama-cpp', '@parcel/watcher'];
+const nativeExternals = ['onnxruntime-node', 'hnswlib-node', 'node-llama-cpp', '@parcel/watcher', 'libsql'];
 const workerEntries = readdirSync('server/workers').filter((f) => f.endsWith('.ts')).map((f) => `server/workers/${f}`);
 
 const targets = {

@@ -1,0 +1,120 @@
+/**
+ * The persistent index of one workspace root: an SQLite file (libsql, WAL) under the cache
+ * directory, one row per file with its content hash, stat, and parse outcome as JSON. SQLite's
+ * journal makes a kill -9 at any moment lose at most the last batch; a file that does not open
+ * or fails its check is set aside and rebuilt, never a crash.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Database from 'libsql';
+import type { Logger } from './logger';
+
+/** Bump when the table layout changes; older files are rebuilt. */
+const SCHEMA_VERSION = 1;
+
+export interface StoredFile {
+  path: string;
+  /** sha1 of the content the stored outcome was computed from. */
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  /** The parse outcome (a `ParseOutcome`), as JSON text; parsed lazily by the caller. */
+  outcome: string;
+}
+
+type Db = InstanceType<typeof Database>;
+
+export class IndexStore {
+  private constructor(
+    private readonly db: Db,
+    readonly file: string,
+  ) {}
+
+  /**
+   * Opens (or creates) the store for `root`. `contentVersion` names the extractor that produced
+   * stored outcomes; when it changes, stored rows are dropped so every file is parsed again.
+   */
+  static open(cacheDir: string, root: string, contentVersion: string, logger: Logger): IndexStore {
+    const dir = join(cacheDir, 'index');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${basename(root) || 'root'}-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.sqlite`);
+    try {
+      return new IndexStore(openChecked(file, contentVersion), file);
+    } catch (error) {
+      const aside = `${file}.broken-${Date.now()}`;
+      logger.warn(`index store ${file} is unusable (${(error as Error).message}); moved to ${aside}, rebuilding`);
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+      return new IndexStore(openChecked(file, contentVersion), file);
+    }
+  }
+
+  /** Every stored file; the caller decides which are stale. */
+  all(): StoredFile[] {
+    return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs, outcome FROM files').all() as StoredFile[];
+  }
+
+  get(path: string): StoredFile | undefined {
+    return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs, outcome FROM files WHERE path = ?').get(path) as StoredFile | undefined;
+  }
+
+  /** Writes a batch in one transaction: all of it lands, or none of it. */
+  put(files: readonly StoredFile[]): void {
+    if (files.length === 0) return;
+    const insert = this.db.prepare('INSERT OR REPLACE INTO files (path, hash, size, mtime_ms, outcome) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const f of files) insert.run(f.path, f.hash, f.size, f.mtimeMs, f.outcome);
+    })();
+  }
+
+  delete(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    const remove = this.db.prepare('DELETE FROM files WHERE path = ?');
+    this.db.transaction(() => {
+      for (const path of paths) remove.run(path);
+    })();
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+  }
+
+  /** Folds the write-ahead log into the main file, so the file on disk stands alone. */
+  close(): void {
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+function openChecked(file: string, contentVersion: string): Db {
+  const db = new Database(file);
+  try {
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    const check = db.prepare('PRAGMA quick_check').get() as Record<string, string> | undefined;
+    const verdict = check ? Object.values(check)[0] : 'no answer';
+    if (verdict !== 'ok') throw new Error(`quick_check: ${verdict}`);
+    const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    if (version !== SCHEMA_VERSION) {
+      db.exec(`DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; PRAGMA user_version = ${SCHEMA_VERSION};`);
+    }
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS files (
+        path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL, outcome TEXT NOT NULL
+      ) WITHOUT ROWID;`);
+    const stored = db.prepare("SELECT value FROM meta WHERE key = 'content_version'").get() as { value: string } | undefined;
+    if (stored?.value !== contentVersion) {
+      db.transaction(() => {
+        db.exec('DELETE FROM files');
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('content_version', ?)").run(contentVersion);
+      })();
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

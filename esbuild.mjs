@@ -3,6 +3,7 @@
 import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { copyRuntimeModules } from './scripts/runtime-modules.mjs';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -103,5 +104,9 @@ function copyGrammars() {
   }
   console.log(`copied ${count} grammar wasm files`);
 }
-if (names.includes('engine') || names.includes('workers')) copyGrammars();
+if (names.includes('engine') || names.includes('workers')) {
+  copyGrammars();
+  const modules = copyRuntimeModules(nativeExternals.filter((n) => n in (pkg.dependencies ?? {})), 'node_modules', 'dist/node_modules');
+  console.log(`runtime modules: ${modules.total} packages in dist/node_modules (${modules.copied} copied)`);
+}
 if (!watch) console.log(`done in ${Date.now() - started} ms`);

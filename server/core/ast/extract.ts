@@ -23,6 +23,8 @@ export interface LanguageRules {
   notReferenceParents: ReadonlySet<string>;
   /** Words that stand for the current object or its base: `this`, `self`, `super`, `base`. */
   receiverWords: Readonly<Record<string, '@this' | '@super'>>;
+  /** Predeclared names (`len`, `print`, `string`) that no workspace file defines; not recorded. */
+  builtins?: ReadonlySet<string>;
 }
 
 export type ScopeKind = 'file' | 'class' | 'function' | 'namespace';
@@ -152,6 +154,7 @@ export class Extraction {
     const cleaned = segments.filter((s) => s !== '');
     if (cleaned.length === 0) return;
     const first = cleaned[0]!;
+    if (cleaned.length === 1 && this.rules.builtins?.has(first)) return;
     const word = this.rules.receiverWords[first];
     let type = receiverType ?? undefined;
     if (word) {
@@ -281,4 +284,54 @@ export function typeName(text: string | null | undefined): string | null {
   t = t.trim();
   if (!/^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*$/.test(t)) return null;
   return t;
+}
+
+/** How a language spells member access (`a.b`, `a->b`, `a::b`), for the shared call and member handlers. */
+export interface MemberSyntax {
+  /** Node type of a member access, with the fields of its object and its member name. */
+  member: string;
+  object: string;
+  property: string;
+  /** The access as name segments, or null when its innermost object is computed. */
+  chain(node: SyntaxNode): string[] | null;
+}
+
+/** Walks the innermost computed object of a member chain (a call's result, a literal). */
+export function walkChainRoot(x: Extraction, node: SyntaxNode, syntax: MemberSyntax): void {
+  let current: SyntaxNode | null = node;
+  while (current?.type === syntax.member) current = current.childForFieldName(syntax.object);
+  if (current) x.walk(current);
+}
+
+/** Records the callee of a call: a named chain, or a method called on a computed value. */
+export function useCallee(x: Extraction, callee: SyntaxNode | null, syntax: MemberSyntax, line: number): void {
+  if (!callee) return;
+  const segs = syntax.chain(callee);
+  if (segs) {
+    x.use('call', segs, line);
+    return;
+  }
+  walkChainRoot(x, callee, syntax);
+  const property = callee.type === syntax.member ? callee.childForFieldName(syntax.property) : null;
+  if (property) x.use('call', ['?', property.text], line);
+}
+
+/** A visitor for member accesses outside calls: a reference to the chain, or a walk of its root. */
+export function memberVisitor(syntax: MemberSyntax, kind: UsageKind = 'reference'): Visitor {
+  return (node, x) => {
+    const segs = syntax.chain(node);
+    if (segs) x.use(kind, segs, node.startPosition.row + 1);
+    else walkChainRoot(x, node, syntax);
+    return true;
+  };
+}
+
+/** A visitor for calls whose callee and arguments are in the given fields. */
+export function callVisitor(syntax: MemberSyntax, calleeField = 'function', ...argumentFields: string[]): Visitor {
+  const fields = argumentFields.length ? argumentFields : ['arguments'];
+  return (node, x) => {
+    useCallee(x, node.childForFieldName(calleeField), syntax, node.startPosition.row + 1);
+    x.walkFields(node, ...fields);
+    return true;
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { Extraction, TooManySymbols, type LanguageRules } from './extract';
 import { isLanguageId, languageOfPath } from './languages';
-import { rulesFor } from './lang/rules';
+import { hasRules, rulesFor } from './lang/rules';
 import { fileOfficialPath } from './official-path';
 import type { SyntaxNode } from './syntax';
 import { DEFAULT_PARSE_LIMITS, type LanguageId, type ParseLimits, type ParseOutcome } from './types';
@@ -27,6 +27,7 @@ export function precheck(input: ParseInput): Precheck {
   const language = input.language && isLanguageId(input.language) ? input.language : languageOfPath(input.path);
   const skip = (reason: Extract<ParseOutcome, { ok: false }>['reason'], message: string) => ({ ok: false as const, path: input.path, reason, message });
   if (!language) return skip('unsupported-language', 'no grammar for this file type');
+  if (!hasRules(language)) return skip('unsupported-language', `no extraction rules for ${language} yet`);
   if (input.text.length > limits.maxChars) return skip('too-large', `${input.text.length} characters, limit ${limits.maxChars}`);
   const longest = longestLine(input.text);
   if (longest > limits.maxLineLength) return skip('generated', `a line of ${longest} characters: minified or generated?`);

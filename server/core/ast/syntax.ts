@@ -63,3 +63,8 @@ export function childOfType(node: SyntaxNode, ...types: string[]): SyntaxNode | 
 export function childrenOfType(node: SyntaxNode, ...types: string[]): SyntaxNode[] {
   return node.namedChildren.filter((child) => types.includes(child.type));
 }
+
+/** Node objects are made afresh on each access, so identity is by position and type. */
+export function sameNode(a: SyntaxNode | null, b: SyntaxNode | null): boolean {
+  return a !== null && b !== null && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}

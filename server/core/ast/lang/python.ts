@@ -3,7 +3,7 @@
  * and class attributes, fields assigned through `self.x = ...`, and calls, attribute accesses
  * and annotations inside bodies.
  */
-import { Extraction, typeName, type LanguageRules, type Visitor } from '../extract';
+import { Extraction, callVisitor, memberVisitor, typeName, type LanguageRules, type MemberSyntax, type Visitor } from '../extract';
 import { line1, type SyntaxNode } from '../syntax';
 import type { LanguageId } from '../types';
 
@@ -21,11 +21,7 @@ function chain(node: SyntaxNode): string[] | null {
   return null;
 }
 
-function walkChainRoot(node: SyntaxNode, x: Extraction): void {
-  let current: SyntaxNode | null = node;
-  while (current?.type === 'attribute') current = current.childForFieldName('object');
-  if (current) x.walk(current);
-}
+const SYNTAX: MemberSyntax = { member: 'attribute', object: 'object', property: 'attribute', chain };
 
 /** The class a value is made from: `Goat(1)` → `Goat`, by the convention that classes are capitalised. */
 function constructedType(value: SyntaxNode | null): string | null {
@@ -170,27 +166,6 @@ const visitImportFrom: Visitor = (node, x) => {
   return true;
 };
 
-const visitCall: Visitor = (node, x) => {
-  const fn = node.childForFieldName('function');
-  const segs = fn ? chain(fn) : null;
-  if (segs) {
-    if (!(segs.length === 1 && segs[0] === 'super')) x.use('call', segs, line1(node));
-  } else if (fn) {
-    walkChainRoot(fn, x);
-    const attribute = fn.type === 'attribute' ? fn.childForFieldName('attribute') : null;
-    if (attribute) x.use('call', ['?', attribute.text], line1(node));
-  }
-  x.walk(node.childForFieldName('arguments'));
-  return true;
-};
-
-const visitAttribute: Visitor = (node, x) => {
-  const segs = chain(node);
-  if (segs) x.use('reference', segs, line1(node));
-  else walkChainRoot(node, x);
-  return true;
-};
-
 /** Annotations: every name inside is a type reference; string annotations are forward references. */
 const visitType: Visitor = (node, x) => {
   const visit = (n: SyntaxNode) => {
@@ -240,8 +215,8 @@ const VISITORS: Record<string, Visitor> = {
   function_definition: visitFunction,
   lambda: visitLambda,
   assignment: visitAssignment,
-  call: visitCall,
-  attribute: visitAttribute,
+  call: callVisitor(SYNTAX),
+  attribute: memberVisitor(SYNTAX),
   type: visitType,
   for_statement: visitFor,
   for_in_clause: visitComprehensionFor,
@@ -261,5 +236,13 @@ export function pythonRules(language: LanguageId): LanguageRules {
     notReferenceFields: new Set(['name', 'attribute', 'alias']),
     notReferenceParents: new Set(['parameters', 'lambda_parameters', 'dotted_name', 'aliased_import']),
     receiverWords: { self: '@this', cls: '@this', super: '@super' },
+    builtins: new Set([
+      'print', 'len', 'range', 'str', 'int', 'float', 'bool', 'bytes', 'list', 'dict', 'set', 'frozenset', 'tuple', 'object', 'type',
+      'isinstance', 'issubclass', 'super', 'enumerate', 'zip', 'map', 'filter', 'open', 'sorted', 'reversed', 'min', 'max', 'sum', 'any',
+      'all', 'abs', 'repr', 'hash', 'id', 'iter', 'next', 'hasattr', 'getattr', 'setattr', 'delattr', 'vars', 'dir', 'callable', 'round',
+      'divmod', 'pow', 'chr', 'ord', 'format', 'input', 'property', 'staticmethod', 'classmethod', 'Exception', 'BaseException',
+      'ValueError', 'TypeError', 'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'NotImplementedError', 'StopIteration',
+      'OSError', 'IOError', 'ImportError', 'AssertionError', 'NotImplemented', 'Ellipsis', '__name__', '__file__',
+    ]),
   };
 }

@@ -1,7 +1,12 @@
 /** The extraction rules of each language, built once and shared. */
 import type { LanguageRules } from '../extract';
 import type { LanguageId } from '../types';
+import { cFamilyRules } from './c-family';
+import { csharpRules } from './csharp';
+import { goRules } from './go';
+import { javaRules } from './java';
 import { pythonRules } from './python';
+import { rustRules } from './rust';
 import { typescriptRules } from './typescript';
 
 const BUILDERS: Partial<Record<LanguageId, (language: LanguageId) => LanguageRules>> = {
@@ -9,7 +14,18 @@ const BUILDERS: Partial<Record<LanguageId, (language: LanguageId) => LanguageRul
   tsx: typescriptRules,
   javascript: typescriptRules,
   python: pythonRules,
+  go: goRules,
+  rust: rustRules,
+  java: javaRules,
+  c: cFamilyRules,
+  cpp: cFamilyRules,
+  csharp: csharpRules,
 };
+
+/** Whether extraction rules exist; a grammar alone is not enough to index a language. */
+export function hasRules(language: LanguageId): boolean {
+  return BUILDERS[language] !== undefined;
+}
 
 export function rulesFor(language: LanguageId): LanguageRules {
   const build = BUILDERS[language];

@@ -3,7 +3,7 @@
  * enums, type aliases, namespaces, top-level `const`/`let`/`var` (arrow functions count as
  * functions), and calls, `new`, member accesses and type references inside bodies.
  */
-import { Extraction, segmentsOf, typeName, type LanguageRules, type Visitor } from '../extract';
+import { Extraction, memberVisitor, segmentsOf, typeName, useCallee, walkChainRoot, type LanguageRules, type MemberSyntax, type Visitor } from '../extract';
 import { line1, type SyntaxNode } from '../syntax';
 import type { LanguageId, SymbolKind } from '../types';
 
@@ -34,12 +34,7 @@ function chain(node: SyntaxNode): string[] | null {
   }
 }
 
-/** Walks the innermost non-name object of a member chain (a call result, a literal). */
-function walkChainRoot(node: SyntaxNode, x: Extraction): void {
-  let current: SyntaxNode | null = node;
-  while (current && current.type === 'member_expression') current = current.childForFieldName('object');
-  if (current) x.walk(current);
-}
+const SYNTAX: MemberSyntax = { member: 'member_expression', object: 'object', property: 'property', chain };
 
 function typeOfAnnotation(node: SyntaxNode | null): string | null {
   return node ? typeName(node.text) : null;
@@ -325,12 +320,7 @@ const visitCall: Visitor = (node, x) => {
     if (arg?.type === 'string') x.importName(stringValue(arg), '*', null, line1(node));
     return true;
   }
-  const segs = callee ? chain(callee) : null;
-  if (segs && !(segs.length === 1 && segs[0] === 'super')) x.use('call', segs, line1(node));
-  else if (callee && callee.type !== 'super') walkChainRoot(callee, x);
-  // A method called on a computed value (`make().run()`): the receiver's type is unknown.
-  const property = segs === null && callee?.type === 'member_expression' ? callee.childForFieldName('property') : null;
-  if (property) x.use('call', ['?', property.text], line1(node));
+  useCallee(x, callee, SYNTAX, line1(node));
   x.walk(node.childForFieldName('type_arguments'));
   x.walk(node.childForFieldName('arguments'));
   return true;
@@ -340,16 +330,9 @@ const visitNew: Visitor = (node, x) => {
   const ctor = node.childForFieldName('constructor');
   const segs = ctor ? chain(ctor) : null;
   if (segs) x.use('call', segs, line1(node));
-  else x.walk(ctor);
+  else if (ctor) walkChainRoot(x, ctor, SYNTAX);
   x.walk(node.childForFieldName('type_arguments'));
   x.walk(node.childForFieldName('arguments'));
-  return true;
-};
-
-const visitMember: Visitor = (node, x) => {
-  const segs = chain(node);
-  if (segs) x.use('reference', segs, line1(node));
-  else walkChainRoot(node, x);
   return true;
 };
 
@@ -421,7 +404,7 @@ const VISITORS: Record<string, Visitor> = {
   variable_declaration: visitVariables,
   call_expression: visitCall,
   new_expression: visitNew,
-  member_expression: visitMember,
+  member_expression: memberVisitor(SYNTAX),
   nested_type_identifier: visitNestedType,
   type_parameter: visitTypeParameter,
   catch_clause: visitCatch,
@@ -445,5 +428,12 @@ export function typescriptRules(language: LanguageId): LanguageRules {
     notReferenceFields: new Set(['name', 'property', 'label', 'alias', 'key', 'parameter']),
     notReferenceParents: new Set(['import_specifier', 'export_specifier', 'namespace_import', 'import_clause', 'namespace_export', 'type_parameter', 'required_parameter', 'optional_parameter']),
     receiverWords: { this: '@this', super: '@super' },
+    builtins: new Set([
+      'undefined', 'NaN', 'Infinity', 'globalThis', 'arguments', 'console', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Symbol',
+      'BigInt', 'Promise', 'Error', 'TypeError', 'RangeError', 'JSON', 'Math', 'Date', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet',
+      'parseInt', 'parseFloat', 'isNaN', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'require', 'module', 'exports',
+      'process', 'Buffer', 'Record', 'Partial', 'Readonly', 'Pick', 'Omit', 'ReturnType', 'Parameters', 'Awaited', 'Exclude', 'Extract',
+      'NonNullable', 'Required', 'PromiseLike', 'ReadonlyArray', 'Iterable', 'AsyncIterable', 'Uint8Array', 'ArrayBuffer', 'window', 'document',
+    ]),
   };
 }

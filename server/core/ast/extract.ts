@@ -43,6 +43,8 @@ export interface DefineOptions {
   type?: string | null;
   /** Overrides the parent path, for methods declared away from their type (Rust impl, Go receivers). */
   parentPath?: string;
+  /** Overrides the signature taken from the source, where the node leaves out a keyword. */
+  signature?: string;
 }
 
 /** Thrown to stop walking a file that has more symbols than the limit allows. */
@@ -104,7 +106,7 @@ export class Extraction {
       declLine2,
       bodyLine1: body ? body.startPosition.row + 1 : 0,
       bodyLine2: body ? body.endPosition.row + 1 : 0,
-      signature: this.signature(node, body),
+      signature: options.signature ?? this.signature(node, body),
       bases: options.bases ?? [],
     };
     if (options.type) def.type = options.type;
@@ -179,7 +181,7 @@ export class Extraction {
 
   /** Records an import of `name` (or `*` for the module itself) from `module`, bound to `alias`. */
   importName(module: string, name: string, alias: string | null, line: number): void {
-    const usage: AstUsage = { kind: 'import', name, target: name === '*' ? module : `${module}.${name}`, qualifier: [], line, scope: this.scopePath, module };
+    const usage: AstUsage = { kind: 'import', name, target: name === '*' ? module : module.endsWith('.') ? `${module}${name}` : `${module}.${name}`, qualifier: [], line, scope: this.scopePath, module };
     if (alias && alias !== name) usage.alias = alias;
     this.usages.push(usage);
     this.checkLimit();

@@ -5,7 +5,7 @@
  */
 import type { AstIndex, DefRef, FileInfo } from './ast-index';
 import { IMPLICIT_THIS, languageFamily } from './languages';
-import { keyOfSpecifier, normalizePath, dirnameOf, sharedFolders } from './module-keys';
+import { keysOfSpecifier, normalizePath, dirnameOf, sharedFolders } from './module-keys';
 import { lastSegment, parentPath } from './official-path';
 import { CLASS_LIKE, type AstDefinition, type AstUsage, type LanguageId } from './types';
 
@@ -70,17 +70,19 @@ export class Lookup {
     const found = this.inModules(files, imp.name === 'default' ? imp.alias ?? 'default' : imp.name, depth + 1);
     if (found) return { ...found, how: 'import' };
     // `from pkg import mod` names a module, not a definition.
-    const sub = this.moduleFiles(info, `${imp.module}${info.ast.language === 'python' ? '.' : '/'}${imp.name}`);
+    const separator = imp.module.endsWith('.') || imp.module.endsWith('/') ? '' : info.ast.language === 'python' ? '.' : '/';
+    const sub = this.moduleFiles(info, `${imp.module}${separator}${imp.name}`);
     return sub.length ? { kind: 'module', files: sub } : null;
   }
 
   /** Files an import specifier names, nearest to the importing file first. */
   moduleFiles(info: FileInfo, spec: string): string[] {
-    const key = keyOfSpecifier(spec, info.ast.path, info.ast.language);
-    if (!key) return [];
     const family = languageFamily(info.ast.language);
-    const files = this.index.filesWithKey(key).filter((f) => f !== info.ast.path && this.family(f) === family);
-    return files.sort((a, b) => sharedFolders(b, info.ast.path) - sharedFolders(a, info.ast.path) || a.localeCompare(b));
+    for (const key of keysOfSpecifier(spec, info.ast.path, info.ast.language)) {
+      const files = this.index.filesWithKey(key).filter((f) => f !== info.ast.path && this.family(f) === family);
+      if (files.length) return files.sort((a, b) => sharedFolders(b, info.ast.path) - sharedFolders(a, info.ast.path) || a.localeCompare(b));
+    }
+    return [];
   }
 
   /** A top-level name in any of these files, following their re-exports. */
@@ -133,7 +135,8 @@ export class Lookup {
 
   /** A member of a class-like definition, its out-of-line methods, then its bases, nearest first. */
   member(owner: DefRef, name: string, depth = 0, seen = new Set<string>()): Extract<Found, { kind: 'defs' }> | null {
-    if (depth > MAX_DEPTH || seen.has(owner.def.path)) return null;
+    // A class's own name inside it is the class, not its constructor (Java, C#, C++).
+    if (depth > MAX_DEPTH || seen.has(owner.def.path) || name === owner.def.name) return null;
     seen.add(owner.def.path);
     const direct = this.index.byPath(`${owner.def.path}::${name}`);
     if (direct.length) return { kind: 'defs', refs: [...direct], how: 'member' };
@@ -205,6 +208,16 @@ export class Lookup {
         }
       }
     }
+    // Rust paths from the crate root or a parent module name files: `crate::shapes::make`.
+    if (!current && info.ast.language === 'rust' && (segs[0] === 'crate' || segs[0] === 'self' || segs[0] === 'super')) {
+      for (let k = segs.length - 1; k >= 1 && !current; k--) {
+        const files = this.moduleFiles(info, segs.slice(0, k).join('::'));
+        if (files.length) {
+          current = { kind: 'module', files };
+          i = k;
+        }
+      }
+    }
     current ??= this.name(info, scope, segs[0]!, depth + 1);
     for (; current && i < segs.length; i++) current = this.step(current, segs[i]!, depth + 1);
     return current;
@@ -230,6 +243,18 @@ export class Lookup {
       }
     }
     return null;
+  }
+
+  /**
+   * C and C++ declare in headers and define in sources: for a declaration without a body, the
+   * definition with the same name and owner, nearest first; else the declaration itself.
+   */
+  definitionOf(ref: DefRef): DefRef {
+    if (ref.def.bodyLine1 > 0 || (ref.def.kind !== 'function' && ref.def.kind !== 'method') || this.family(ref.file) !== 'c') return ref;
+    const owner = ref.def.parent ? lastSegment(ref.def.parent) : null;
+    const bodies = this.index.byName(ref.def.name).filter((r) => r.def.bodyLine1 > 0 && this.family(r.file) === 'c' && (r.def.parent ? lastSegment(r.def.parent) : null) === owner && (owner !== null || r.def.kind === 'function'));
+    bodies.sort((a, b) => sharedFolders(b.file, ref.file) - sharedFolders(a.file, ref.file) || a.file.localeCompare(b.file));
+    return bodies[0] ?? ref;
   }
 
   /** The class a scope belongs to, for `this`/`self`: a class scope, or the owner of an out-of-line method. */

@@ -59,10 +59,22 @@ export function keysOfFile(path: string, language: LanguageId): ModuleKey[] {
 }
 
 /**
- * The key an import specifier is looked up under, or null for one that cannot name a workspace
- * file (a bare npm package, a system header).
+ * The keys an import specifier is looked up under, best first; none for one that cannot name a
+ * workspace file (a bare npm package, a system header).
  */
-export function keyOfSpecifier(spec: string, fromPath: string, language: LanguageId): ModuleKey | null {
+export function keysOfSpecifier(spec: string, fromPath: string, language: LanguageId): ModuleKey[] {
+  if (languageFamily(language) === 'c' && !spec.startsWith('<')) {
+    // A quoted include is found beside the including file first, then along the include path.
+    const from = dirnameOf(normalizePath(fromPath));
+    return [{ kind: 'file', key: `#${normalizePath(`${from}/${spec}`).replace(/^\//, '')}` }, { kind: 'file', key: `#${normalizePath(spec).replace(/^(\.\.\/)+/, '').replace(/^\//, '')}` }];
+  }
+  // A Go import path is the module path then the folder: try it whole, then shorter and shorter tails.
+  if (language === 'go') return suffixes(spec).map((key) => ({ kind: 'folder' as const, key }));
+  const key = keyOfSpecifier(spec, fromPath, language);
+  return key ? [key] : [];
+}
+
+function keyOfSpecifier(spec: string, fromPath: string, language: LanguageId): ModuleKey | null {
   const from = dirnameOf(normalizePath(fromPath));
   const family = languageFamily(language);
   if (family === 'js') {
@@ -83,7 +95,7 @@ export function keyOfSpecifier(spec: string, fromPath: string, language: Languag
   }
   if (language === 'rust') {
     const parts = spec.split('::');
-    if (parts[0] === 'crate') return { kind: 'file', key: parts.slice(1).join('/') };
+    if (parts[0] === 'crate') return { kind: 'file', key: parts.length > 1 ? parts.slice(1).join('/') : 'lib' };
     if (parts[0] === 'self') return { kind: 'file', key: normalizePath(`${from}/${parts.slice(1).join('/')}`).replace(/^\//, '') };
     if (parts[0] === 'super') return { kind: 'file', key: normalizePath(`${dirnameOf(from)}/${parts.slice(1).join('/')}`).replace(/^\//, '') };
     return { kind: 'file', key: parts.join('/') };

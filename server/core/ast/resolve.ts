@@ -70,7 +70,7 @@ export class Resolver {
     const done = (found: Found | null, fallbackHow: ResolvedHow = 'unresolved'): Resolution => {
       if (found?.kind === 'module') return { file, usage, target: null, targetFile: found.files[0] ?? null, how: 'module', candidates: [] };
       if (found?.refs.length) {
-        const best = this.pick(found.refs, usage, info);
+        const best = this.lookup.definitionOf(this.pick(found.refs, usage, info));
         return { file, usage, target: best.def.path, targetFile: best.file, how: found.how, candidates: [] };
       }
       return usage.kind === 'import' ? { file, usage, target: null, targetFile: null, how: fallbackHow, candidates: [] } : this.guess(info, usage);

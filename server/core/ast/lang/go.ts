@@ -82,7 +82,7 @@ const visitTypeSpec: Visitor = (node, x) => {
   const type = node.childForFieldName('type');
   if (!name) return false;
   if (node.type === 'type_alias' || (type?.type !== 'struct_type' && type?.type !== 'interface_type')) {
-    x.define(node, name.text, 'type_alias', { type: typeText(type) });
+    x.define(node, name.text, 'type_alias', { type: typeText(type), signature: `type ${node.text.split('\n')[0]}` });
     x.walk(type);
     return true;
   }
@@ -110,7 +110,8 @@ const visitTypeSpec: Visitor = (node, x) => {
       members.push(() => x.walk(member));
     }
   }
-  const def = x.define(node, name.text, type.type === 'struct_type' ? 'struct' : 'interface', { body: type, bases });
+  const kind = type.type === 'struct_type' ? 'struct' : 'interface';
+  const def = x.define(node, name.text, kind, { body: type, bases, signature: `type ${name.text} ${kind}` });
   x.within(def.path, 'class', () => members.forEach((m) => m()));
   return true;
 };
@@ -121,7 +122,10 @@ const visitSpec: Visitor = (node, x) => {
   node.childrenForFieldName('name').forEach((name, i) => {
     const inferred = typeText(type) ?? valueType(values[i]);
     if (x.inFunction) x.local(name.text, inferred);
-    else x.define(node.namedChildCount > 1 && node.childrenForFieldName('name').length > 1 ? name : node, name.text, node.type === 'const_spec' ? 'constant' : 'variable', { type: inferred });
+    else {
+      const keyword = node.type === 'const_spec' ? 'const' : 'var';
+      x.define(node, name.text, keyword === 'const' ? 'constant' : 'variable', { type: inferred, signature: `${keyword} ${node.text.split('\n')[0]}` });
+    }
   });
   x.walk(type);
   x.walk(node.childForFieldName('value'));
@@ -205,7 +209,7 @@ export function goRules(language: LanguageId): LanguageRules {
     builtins: new Set([
       'bool', 'byte', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32', 'int64', 'rune', 'string',
       'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'any', 'comparable', 'append', 'cap', 'clear', 'close', 'complex', 'copy',
-      'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover', 'nil', 'true', 'false', 'iota',
+      'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover', 'nil', 'true', 'false', 'iota', '_',
     ]),
   };
 }

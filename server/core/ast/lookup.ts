@@ -15,6 +15,9 @@ export type Found = { kind: 'defs'; refs: DefRef[]; how: LookupHow } | { kind: '
 
 const MAX_DEPTH = 6;
 
+/** Languages whose imports name namespaces or packages, which need not match folders. */
+export const NAMESPACE_LANGUAGES: ReadonlySet<LanguageId> = new Set(['java', 'kotlin', 'csharp', 'php']);
+
 export class Lookup {
   constructor(readonly index: AstIndex) {}
 
@@ -123,10 +126,10 @@ export class Lookup {
     return out;
   }
 
-  /** Go, Java, Kotlin, C#: the other files of the same folder share one namespace. */
+  /** Go, Java, Kotlin, C#, PHP: the other files of the same folder share one namespace. */
   samePackage(info: FileInfo, name: string): Found | null {
     const language = info.ast.language;
-    if (language !== 'go' && language !== 'java' && language !== 'kotlin' && language !== 'csharp') return null;
+    if (!NAMESPACE_LANGUAGES.has(language) && language !== 'go') return null;
     const folder = dirnameOf(normalizePath(info.ast.path)).replace(/^\//, '');
     const files = this.index.filesWithKey({ kind: 'folder', key: folder }).filter((f) => f !== info.ast.path && this.language(f) === language);
     const found = this.inModules(files, name, MAX_DEPTH);

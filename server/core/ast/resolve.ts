@@ -5,7 +5,7 @@
  */
 import type { AstIndex, DefRef, FileInfo, UsageRef } from './ast-index';
 import { languageFamily } from './languages';
-import { Lookup, type Found } from './lookup';
+import { Lookup, NAMESPACE_LANGUAGES, type Found } from './lookup';
 import { sharedFolders } from './module-keys';
 import type { AstUsage, SymbolKind, UsageKind } from './types';
 
@@ -73,7 +73,9 @@ export class Resolver {
         const best = this.lookup.definitionOf(this.pick(found.refs, usage, info));
         return { file, usage, target: best.def.path, targetFile: best.file, how: found.how, candidates: [] };
       }
-      return usage.kind === 'import' ? { file, usage, target: null, targetFile: null, how: fallbackHow, candidates: [] } : this.guess(info, usage);
+      // An import names a file only by convention in namespace languages; elsewhere an unfound module is outside the workspace.
+      if (usage.kind === 'import' && (usage.name === '*' || !NAMESPACE_LANGUAGES.has(info.ast.language))) return { file, usage, target: null, targetFile: null, how: fallbackHow, candidates: [] };
+      return this.guess(info, usage);
     };
     if (usage.kind === 'import') {
       const found = this.lookup.importTarget(info, usage);

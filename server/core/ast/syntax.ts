@@ -19,6 +19,7 @@ export interface SyntaxNode {
   readonly namedChildCount: number;
   readonly parent: SyntaxNode | null;
   readonly namedChildren: SyntaxNode[];
+  readonly children: SyntaxNode[];
   child(index: number): SyntaxNode | null;
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;

@@ -5,7 +5,10 @@ import { cFamilyRules } from './c-family';
 import { csharpRules } from './csharp';
 import { goRules } from './go';
 import { javaRules } from './java';
+import { kotlinRules } from './kotlin';
+import { phpRules } from './php';
 import { pythonRules } from './python';
+import { rubyRules } from './ruby';
 import { rustRules } from './rust';
 import { typescriptRules } from './typescript';
 
@@ -20,6 +23,9 @@ const BUILDERS: Partial<Record<LanguageId, (language: LanguageId) => LanguageRul
   c: cFamilyRules,
   cpp: cFamilyRules,
   csharp: csharpRules,
+  ruby: rubyRules,
+  php: phpRules,
+  kotlin: kotlinRules,
 };
 
 /** Whether extraction rules exist; a grammar alone is not enough to index a language. */

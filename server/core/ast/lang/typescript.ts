@@ -9,6 +9,9 @@ import type { LanguageId, SymbolKind } from '../types';
 
 const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
 
+/** JavaScript parameters are patterns themselves; TypeScript wraps them in `required_parameter`. */
+const BARE_PATTERNS = new Set(['identifier', 'object_pattern', 'array_pattern', 'assignment_pattern', 'rest_pattern']);
+
 /** `a.b.c` as segments, or null when the innermost object is not a plain name. */
 function chain(node: SyntaxNode): string[] | null {
   switch (node.type) {
@@ -55,7 +58,7 @@ function declareParameters(params: SyntaxNode | null, x: Extraction): void {
     return;
   }
   for (const param of params.namedChildren) {
-    const pattern = param.childForFieldName('pattern') ?? (param.type === 'identifier' ? param : null);
+    const pattern = param.childForFieldName('pattern') ?? (BARE_PATTERNS.has(param.type) ? param : null);
     const type = param.childForFieldName('type');
     if (pattern) declarePattern(pattern, x, typeOfAnnotation(type));
     if (type) x.walk(type);
@@ -141,6 +144,11 @@ function heritage(node: SyntaxNode, x: Extraction): { bases: string[]; typeArgum
   for (const child of node.namedChildren) {
     if (child.type === 'class_heritage') {
       for (const clause of child.namedChildren) {
+        // JavaScript's heritage holds the base expression itself; TypeScript's holds clauses.
+        if (clause.type !== 'extends_clause' && clause.type !== 'implements_clause') {
+          add(clause);
+          continue;
+        }
         for (const base of clause.namedChildren) {
           if (base.type === 'type_arguments') typeArguments.push(base);
           else add(base);
@@ -349,6 +357,17 @@ const visitTypeParameter: Visitor = (node, x) => {
   return true;
 };
 
+/** `this.x = ...` inside a method declares the field `x` of the class, once (JavaScript has no field syntax before ES2022). */
+const visitAssignment: Visitor = (node, x) => {
+  const left = node.childForFieldName('left');
+  const classPath = x.classPath;
+  if (left?.type === 'member_expression' && left.childForFieldName('object')?.type === 'this' && classPath && x.inFunction) {
+    const name = left.childForFieldName('property')?.text;
+    if (name && !x.hasDefinition(`${classPath}::${name}`)) x.define(node, name, 'field', { parentPath: classPath });
+  }
+  return false;
+};
+
 const visitCatch: Visitor = (node, x) => {
   const param = node.childForFieldName('parameter');
   if (param) declarePattern(param, x);
@@ -407,6 +426,7 @@ const VISITORS: Record<string, Visitor> = {
   member_expression: memberVisitor(SYNTAX),
   nested_type_identifier: visitNestedType,
   type_parameter: visitTypeParameter,
+  assignment_expression: visitAssignment,
   catch_clause: visitCatch,
   for_in_statement: visitForIn,
   jsx_opening_element: visitJsxName,

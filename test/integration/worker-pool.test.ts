@@ -63,6 +63,17 @@ describe('worker pool (real piscina threads)', () => {
     assert.equal(summary(await parseFile(pool, { path: 'after.py', text: 'def after(): pass\n' })), 'ok after');
   });
 
+  it('runs the bundled task modules, which find their wasm in dist/server/grammars', async () => {
+    // `npm test` builds dist first (pretest); this is the layout the engine ships.
+    const bundled = new WorkerPool({ workersDir: join(__dirname, '..', '..', 'dist', 'server', 'workers'), threads: 1 });
+    try {
+      assert.equal(summary(await parseFile(bundled, { path: 'x.rs', text: 'struct X;\nfn make() -> X { X }\n' })), 'ok X,make');
+      assert.deepEqual(await countTokens(bundled, 'o200k_base', ['hello world']), { ok: true, value: [2] });
+    } finally {
+      await bundled.dispose();
+    }
+  });
+
   it('answers closed after dispose instead of throwing', async () => {
     const own = new WorkerPool({ workersDir: '', moduleFile: (m) => SOURCES[m]!, threads: 1 });
     await own.dispose();

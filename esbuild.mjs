@@ -29,7 +29,8 @@ const common = {
 };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 // Native addons stay external and ship in node_modules beside the bundle.
-const nativeExternals = ['onnxruntime-node', 'hnswlib-node', 'node-llama-cpp', '@parcel/watcher', 'libsql'];
+// piscina is external too: it starts its own worker.js from its package folder.
+const nativeExternals = ['onnxruntime-node', 'hnswlib-node', 'node-llama-cpp', '@parcel/watcher', 'libsql', 'piscina'];
 const workerEntries = readdirSync('server/workers').filter((f) => f.endsWith('.ts')).map((f) => `server/workers/${f}`);
 
 const targets = {

@@ -3,19 +3,25 @@
  * dependencies, start them in order, and dispose them in reverse on SIGTERM, SIGINT,
  * `GET /v1/graceful-shutdown` or LSP `exit`.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
+import { astRoutes } from './http/routes/ast';
 import { infoRoutes } from './http/routes/info';
 import { lspLikeRoutes } from './http/routes/lsp-like';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
+import { AstIndexService } from './services/ast-index-service';
 import { DocumentsService } from './services/documents';
+import { FileWatcher } from './services/file-watcher';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
 import { WorkspaceService } from './services/workspace';
+import { WorkerPool } from './services/worker-pool';
 import { WorkspaceFiles } from './services/workspace-files';
 import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
 
@@ -44,6 +50,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('documents', () => documents.dispose());
   const files = new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.astMaxFiles });
 
+  const ast = options.ast ? startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger }) : null;
+
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
   let httpPort: number | null = null;
   if (options.httpPort) {
@@ -58,6 +66,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
           requestShutdown: (reason) => void shutdown(reason),
         }),
         lspLikeRoutes({ documents, workspace, files }),
+        astRoutes(ast),
       ],
     });
     lifetime.push('http', () => app.close());
@@ -66,21 +75,27 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     logger.info(`http: listening on ${host}:${httpPort}`);
   }
 
-  const lspDeps = { documents, workspace, logger, version: ENGINE_VERSION };
+  const lspDeps = { documents, workspace, logger, version: ENGINE_VERSION, indexProgress: ast ? ast.onProgress.bind(ast) : null };
   let lspPort: number | null = null;
   if (options.lspStdinStdout) {
     const session = openSession(process.stdin, process.stdout, { onExit: (code) => void shutdown('lsp exit', code), watchClientProcess: true });
-    bindLspConnection(session.connection, lspDeps);
+    const unbind = bindLspConnection(session.connection, lspDeps);
     session.connection.listen();
-    lifetime.push('lsp stdio', () => session.dispose());
+    lifetime.push('lsp stdio', () => {
+      unbind();
+      session.dispose();
+    });
     // An editor that dies without `exit` closes our stdin; the engine must not outlive it.
     process.stdin.once('end', () => void shutdown('lsp stdin closed'));
   } else if (options.lspPort) {
     // Over TCP, `exit` ends one client's session; the engine serves the next client.
     const tcp = await startTcpLsp('127.0.0.1', options.lspPort, (socket) => {
       const session = openSession(socket, socket, { onExit: () => socket.end(), watchClientProcess: false });
-      socket.once('close', () => session.dispose());
-      bindLspConnection(session.connection, lspDeps);
+      const unbind = bindLspConnection(session.connection, lspDeps);
+      socket.once('close', () => {
+        unbind();
+        session.dispose();
+      });
       session.connection.listen();
     }, logger);
     lifetime.push('lsp tcp', () => tcp.close());
@@ -88,6 +103,30 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   }
   logger.info(`engine ${ENGINE_VERSION} started (workspace: ${workspace.list().join(', ') || 'none'})`);
   return { httpPort, lspPort, stopped, shutdown };
+}
+
+interface AstIndexParts {
+  workspace: WorkspaceService;
+  files: WorkspaceFiles;
+  documents: DocumentsService;
+  cacheDir: string;
+  logger: Logger;
+}
+
+/** The worker pool, the file watcher and the index over them, disposed index first. */
+function startAstIndex(lifetime: Lifetime, parts: AstIndexParts): AstIndexService {
+  const workersDir = join(__dirname, 'workers');
+  const pool = new WorkerPool({ workersDir, logger: parts.logger });
+  lifetime.push('worker pool', () => pool.dispose());
+  const watcher = new FileWatcher(parts.logger);
+  lifetime.push('file watcher', () => watcher.dispose());
+  // Stored parse results are as good as the extractor that made them: a new parse worker
+  // build invalidates them.
+  const contentVersion = createHash('sha1').update(readFileSync(join(workersDir, 'parse.js'))).digest('hex').slice(0, 16);
+  const ast = new AstIndexService({ ...parts, watcher, pool, contentVersion });
+  lifetime.push('ast index', () => ast.dispose());
+  ast.start();
+  return ast;
 }
 
 async function runFromCommandLine(argv: string[]): Promise<void> {

@@ -15,9 +15,12 @@ import { ENGINE_SERVER_NAME, SetActiveDocumentRequest } from '../../src/protocol
 import type { DocumentsService } from '../services/documents';
 import type { Logger } from '../services/logger';
 import { uriToPath, type FileChangeKind, type WorkspaceService } from '../services/workspace';
+import { reportIndexProgress, type ProgressSource } from './index-progress';
 import { handleRequest } from './typed';
 
 export interface LspDeps {
+  /** Index progress to show as `$/progress`, when the index is on. */
+  indexProgress: ProgressSource | null;
   documents: DocumentsService;
   workspace: WorkspaceService;
   logger: Logger;
@@ -30,10 +33,16 @@ const FILE_CHANGE: Record<number, FileChangeKind> = {
   [FileChangeType.Deleted]: 'deleted',
 };
 
-export function bindLspConnection(connection: Connection, deps: LspDeps): void {
+/** Binds the handlers; the returned function drops what the session subscribed to. */
+export function bindLspConnection(connection: Connection, deps: LspDeps): () => void {
   const { documents, workspace, logger } = deps;
+  const cleanups: (() => void)[] = [];
 
   connection.onInitialize((params): InitializeResult => {
+    // Subscribed before the folders arrive, so the scan they start is reported from its start.
+    if (deps.indexProgress && params.capabilities.window?.workDoneProgress) {
+      cleanups.push(reportIndexProgress(connection, deps.indexProgress));
+    }
     addFolders(workspace, params.workspaceFolders ?? [], params.rootUri ?? null);
     logger.info(`lsp: initialize from ${params.clientInfo?.name ?? 'unknown client'}, folders: ${workspace.list().join(', ') || 'none'}`);
     return {
@@ -78,6 +87,9 @@ export function bindLspConnection(connection: Connection, deps: LspDeps): void {
     documents.setActive(uri);
     return { success: true };
   });
+  return () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
 }
 
 function addFolders(workspace: WorkspaceService, folders: readonly WorkspaceFolder[], rootUri: string | null): void {

@@ -48,17 +48,22 @@ export class WorkspaceFiles {
     return mergeIndexing(global, project);
   }
 
+  /** The folders and the additional indexing dirs their settings name: each file belongs to one. */
+  roots(folders: readonly string[]): string[] {
+    const roots = folders.map((f) => resolve(f));
+    for (const folder of [...roots]) {
+      for (const extra of this.indexingFor(folder).additionalIndexingDirs) if (!roots.includes(extra)) roots.push(extra);
+    }
+    return roots;
+  }
+
   async list(folders: readonly string[]): Promise<FileListing> {
     const rejected: Record<string, number> = {};
     const reject = (reason: string) => (rejected[reason] = (rejected[reason] ?? 0) + 1);
     const vcsRoots: string[] = [];
     const seen = new Set<string>();
     const accepted: string[] = [];
-    const roots = [...folders.map((f) => resolve(f))];
-    for (const folder of [...roots]) {
-      for (const extra of this.indexingFor(folder).additionalIndexingDirs) if (!roots.includes(extra)) roots.push(extra);
-    }
-    for (const root of roots) {
+    for (const root of this.roots(folders)) {
       const blocked = compileBlocklist(this.indexingFor(root).blocklist, root);
       const candidates = await this.candidates(root, vcsRoots);
       for (const path of candidates) {

@@ -27,6 +27,8 @@ export interface EngineProcess {
 export interface EngineStartOptions {
   args?: string[];
   configDir?: string;
+  /** Reuse a cache directory (the index store lives there) across engine runs. */
+  cacheDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Wait for the HTTP line (default) or only for the process to spawn. */
   waitForHttp?: boolean;
@@ -52,7 +54,7 @@ export async function startEngineProcess(options: EngineStartOptions = {}): Prom
   const httpPort = await freePort();
   const root = tempDir('engine');
   const configDir = options.configDir ?? join(root, 'config');
-  const cacheDir = join(root, 'cache');
+  const cacheDir = options.cacheDir ?? join(root, 'cache');
   const args = ['--http-port', String(httpPort), '--logs-stderr', '--config-dir', configDir, '--cache-dir', cacheDir, ...(options.args ?? [])];
   const child = spawn(process.execPath, [ENGINE_MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let log = '';

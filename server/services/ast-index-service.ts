@@ -1,0 +1,360 @@
+/**
+ * The workspace's syntax index: lists the files, reuses what the store already knows (same size
+ * and mtime, or same content hash), parses the rest in the worker pool, and keeps it current
+ * from file-system batches, editor edits and folder changes. Work runs one job at a time, so a
+ * scan and an update never race; the HTTP API is never blocked, it reads whatever is indexed.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { AstIndex } from '../core/ast/ast-index';
+import type { ParseInput } from '../core/ast/parse-file';
+import { Resolver } from '../core/ast/resolve';
+import type { ParseOutcome } from '../core/ast/types';
+import type { FileChange } from '../core/change-batcher';
+import { looksBinary } from '../core/indexing-rules';
+import type { AstState, AstStatus } from '../../src/protocol/workspace';
+import { parseFiles } from './ast-tasks';
+import type { DocumentsService } from './documents';
+import type { FileWatcher } from './file-watcher';
+import { IndexStore, type StoredFile } from './index-store';
+import type { Logger } from './logger';
+import type { WorkerPool } from './worker-pool';
+import { pathToUri, uriToPath, type WorkspaceService } from './workspace';
+import type { WorkspaceFiles } from './workspace-files';
+
+export interface AstIndexDeps {
+  workspace: WorkspaceService;
+  files: WorkspaceFiles;
+  watcher: FileWatcher;
+  documents: DocumentsService;
+  pool: WorkerPool;
+  cacheDir: string;
+  /** Names the extractor build; stored outcomes from another build are parsed again. */
+  contentVersion: string;
+  logger: Logger;
+}
+
+export interface IndexProgress {
+  state: AstState;
+  done: number;
+  total: number;
+}
+
+/** Files read and parsed per step: bounds memory and lets updates interleave with a long scan. */
+const CHUNK = 128;
+/** Editor edits are parsed once typing pauses this long. */
+const EDIT_DEBOUNCE_MS = 150;
+
+export class AstIndexService {
+  readonly index = new AstIndex();
+  readonly resolver = new Resolver(this.index);
+  private readonly stores = new Map<string, IndexStore>();
+  private readonly hashes = new Map<string, string>();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly abort = new AbortController();
+  private jobs: Promise<void> = Promise.resolve();
+  private state: AstState = 'starting';
+  private filesTotal = 0;
+  private unparsed = 0;
+  private maxFilesHit = false;
+  private roots: string[] = [];
+
+  constructor(private readonly deps: AstIndexDeps) {}
+
+  start(): void {
+    const { watcher, documents, workspace } = this.deps;
+    this.unsubscribe.push(
+      watcher.onBatch((batch) => this.enqueue('file changes', () => this.applyChanges(batch))),
+      documents.onEvent((event) => this.onDocument(event.kind, event.uri)),
+      workspace.onEvent((event) => {
+        // Files the editor saw change (LSP watched files) join the watcher's batches.
+        if (event.kind === 'created' || event.kind === 'changed' || event.kind === 'deleted') watcher.report([{ path: event.path, kind: event.kind }]);
+        if (event.kind === 'folder-added') void watcher.watch(event.path);
+        if (event.kind === 'folder-removed') void watcher.unwatch(event.path);
+        if (event.kind === 'folder-added' || event.kind === 'folder-removed') this.enqueue('rescan', () => this.scan());
+      }),
+    );
+    for (const folder of workspace.list()) void watcher.watch(folder);
+    this.enqueue('scan', () => this.scan());
+  }
+
+  status(): AstStatus {
+    return {
+      state: this.state,
+      files_unparsed: this.unparsed,
+      files_total: this.filesTotal,
+      ast_index_files_total: this.index.fileCount,
+      ast_index_symbols_total: this.index.definitionTotal,
+      ast_index_usages_total: this.index.usageTotal,
+      ast_max_files_hit: this.maxFilesHit,
+    };
+  }
+
+  onProgress(listener: (progress: IndexProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Resolves when every job queued so far has finished (tests and benchmarks wait on it). */
+  idle(): Promise<void> {
+    return this.jobs;
+  }
+
+  async dispose(): Promise<void> {
+    this.abort.abort();
+    for (const off of this.unsubscribe) off();
+    for (const timer of this.editTimers.values()) clearTimeout(timer);
+    await this.jobs;
+    for (const store of this.stores.values()) store.close();
+    this.stores.clear();
+  }
+
+  private enqueue(name: string, job: () => Promise<void>): void {
+    this.jobs = this.jobs.then(async () => {
+      if (this.abort.signal.aborted) return;
+      try {
+        await job();
+      } catch (error) {
+        this.deps.logger.error(`ast: ${name} failed: ${(error as Error).stack ?? error}`);
+      }
+    });
+  }
+
+  private setState(state: AstState): void {
+    this.state = state;
+    this.emitProgress();
+  }
+
+  private emitProgress(): void {
+    const progress = { state: this.state, done: this.filesTotal - this.unparsed, total: this.filesTotal };
+    for (const listener of this.progressListeners) listener(progress);
+  }
+
+  /** A full pass: what is listed is indexed, what is not is forgotten. */
+  private async scan(): Promise<void> {
+    const started = Date.now();
+    this.setState('starting');
+    const { files, workspace, logger } = this.deps;
+    const folders = workspace.list();
+    const listing = await files.list(folders);
+    this.roots = files.roots(folders).sort((a, b) => b.length - a.length);
+    this.filesTotal = listing.files.length;
+    this.unparsed = listing.files.length;
+    this.maxFilesHit = listing.maxFilesHit;
+    const listed = new Set(listing.files);
+    for (const path of [...this.index.paths()]) if (!listed.has(path)) this.forget(path);
+    const stored = this.loadStores(listed);
+
+    const toRead: { path: string; size: number; mtimeMs: number }[] = [];
+    for (const path of listing.files) {
+      const info = await stat(path).catch(() => null);
+      if (!info) {
+        this.unparsed--;
+        continue;
+      }
+      const row = stored.get(path);
+      const mtimeMs = Math.floor(info.mtimeMs);
+      if (row && row.size === info.size && row.mtimeMs === mtimeMs && !this.openText(path)) {
+        this.apply(path, row.hash, JSON.parse(row.outcome) as ParseOutcome);
+        this.unparsed--;
+      } else toRead.push({ path, size: info.size, mtimeMs });
+    }
+    const reused = listing.files.length - toRead.length;
+    this.setState('parsing');
+    for (let i = 0; i < toRead.length && !this.abort.signal.aborted; i += CHUNK) {
+      await this.parseChunk(toRead.slice(i, i + CHUNK), stored);
+      this.emitProgress();
+    }
+    this.setState('done');
+    const skipped = Object.entries(listing.rejected).map(([reason, n]) => `${n} ${reason}`).join(', ');
+    logger.info(
+      `ast: ${this.index.fileCount} files, ${this.index.definitionTotal} symbols, ${this.index.usageTotal} usages in ${Date.now() - started} ms ` +
+        `(${reused} reused from the store, ${toRead.length} read${skipped ? `; left out: ${skipped}` : ''})`,
+    );
+  }
+
+  /** Reads, hashes and parses files, reusing stored outcomes whose content hash still matches. */
+  private async parseChunk(chunk: { path: string; size: number; mtimeMs: number }[], stored: Map<string, StoredFile>): Promise<void> {
+    const rows: StoredFile[] = [];
+    const inputs: ParseInput[] = [];
+    const meta = new Map<string, { hash: string; size: number; mtimeMs: number }>();
+    for (const file of chunk) {
+      const text = await this.readText(file.path);
+      this.unparsed--;
+      if (text === null) continue;
+      const hash = sha1(text);
+      const row = stored.get(file.path);
+      if (row && row.hash === hash) {
+        this.apply(file.path, hash, JSON.parse(row.outcome) as ParseOutcome);
+        rows.push({ ...row, size: file.size, mtimeMs: file.mtimeMs });
+        continue;
+      }
+      meta.set(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs });
+      inputs.push({ path: file.path, text, relPath: this.relPath(file.path) });
+    }
+    const outcomes = await parseFiles(this.deps.pool, inputs, { batch: 8, signal: this.abort.signal });
+    for (const outcome of outcomes) {
+      const path = outcome.ok ? outcome.file.path : outcome.path;
+      const info = meta.get(path)!;
+      this.apply(path, info.hash, outcome);
+      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path, ...info, outcome: JSON.stringify(outcome) });
+    }
+    this.persist(rows);
+  }
+
+  /** File-system batches: deletions forget, other changes parse again when the content changed. */
+  private async applyChanges(batch: FileChange[]): Promise<void> {
+    const inputs: { input: ParseInput; hash: string; size: number; mtimeMs: number }[] = [];
+    const deleted: string[] = [];
+    for (const change of batch) {
+      const root = this.rootOf(change.path);
+      if (!root) continue;
+      if (change.kind === 'deleted' || this.deps.files.reasonToSkip(change.path, root)) {
+        this.forget(change.path);
+        deleted.push(change.path);
+        continue;
+      }
+      if (this.openText(change.path) !== null) continue;
+      const info = await stat(change.path).catch(() => null);
+      const text = info ? await this.readText(change.path) : null;
+      if (!info || text === null) continue;
+      const hash = sha1(text);
+      if (this.hashes.get(change.path) === hash) continue;
+      inputs.push({ input: { path: change.path, text, relPath: this.relPath(change.path) }, hash, size: info.size, mtimeMs: Math.floor(info.mtimeMs) });
+    }
+    for (const [store, paths] of this.groupByStore(deleted, (path) => path)) store.delete(paths);
+    if (inputs.length === 0) return;
+    const outcomes = await parseFiles(this.deps.pool, inputs.map((i) => i.input), { batch: 8, signal: this.abort.signal });
+    const rows: StoredFile[] = [];
+    outcomes.forEach((outcome, i) => {
+      const { input, hash, size, mtimeMs } = inputs[i]!;
+      this.apply(input.path, hash, outcome);
+      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path: input.path, hash, size, mtimeMs, outcome: JSON.stringify(outcome) });
+    });
+    this.persist(rows);
+    this.deps.logger.debug(`ast: updated ${inputs.length} files, removed ${deleted.length}`);
+  }
+
+  /** Editor edits are parsed from memory after a pause; closing a document goes back to the disk. */
+  private onDocument(kind: 'opened' | 'changed' | 'closed' | 'saved', uri: string): void {
+    const path = uriToPath(uri);
+    if (!path || !this.rootOf(path)) return;
+    if (kind === 'closed' || kind === 'saved') {
+      this.enqueue('document', () => this.applyChanges([{ path, kind: 'changed' }]));
+      return;
+    }
+    clearTimeout(this.editTimers.get(path));
+    this.editTimers.set(
+      path,
+      setTimeout(() => {
+        this.editTimers.delete(path);
+        this.enqueue('edit', () => this.parseOpenDocument(path));
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  private async parseOpenDocument(path: string): Promise<void> {
+    const text = this.openText(path);
+    if (text === null) return;
+    const hash = sha1(text);
+    if (this.hashes.get(path) === hash) return;
+    const [outcome] = await parseFiles(this.deps.pool, [{ path, text, relPath: this.relPath(path) }], { signal: this.abort.signal });
+    // Unsaved text is indexed but not stored: the store mirrors the disk.
+    if (outcome) this.apply(path, hash, outcome);
+  }
+
+  private apply(path: string, hash: string, outcome: ParseOutcome): void {
+    this.hashes.set(path, hash);
+    if (outcome.ok) {
+      this.index.setFile(outcome.file);
+      return;
+    }
+    this.index.removeFile(path);
+    if (outcome.reason !== 'unsupported-language') this.deps.logger.info(`ast: skipped ${path}: ${outcome.reason}: ${outcome.message}`);
+  }
+
+  private forget(path: string): void {
+    this.hashes.delete(path);
+    this.index.removeFile(path);
+  }
+
+  private loadStores(listed: Set<string>): Map<string, StoredFile> {
+    const stored = new Map<string, StoredFile>();
+    for (const [root, store] of this.stores) {
+      if (!this.roots.includes(root)) {
+        store.close();
+        this.stores.delete(root);
+      }
+    }
+    for (const root of this.roots) {
+      const store = this.storeFor(`${root}/`)!;
+      const gone: string[] = [];
+      for (const row of store.all()) {
+        if (listed.has(row.path)) stored.set(row.path, row);
+        else gone.push(row.path);
+      }
+      store.delete(gone);
+    }
+    return stored;
+  }
+
+  private persist(rows: StoredFile[]): void {
+    for (const [store, batch] of this.groupByStore(rows, (row) => row.path)) store.put(batch);
+  }
+
+  private groupByStore<T>(items: readonly T[], pathOf: (item: T) => string): Map<IndexStore, T[]> {
+    const groups = new Map<IndexStore, T[]>();
+    for (const item of items) {
+      const store = this.storeFor(pathOf(item));
+      if (!store) continue;
+      const group = groups.get(store);
+      if (group) group.push(item);
+      else groups.set(store, [item]);
+    }
+    return groups;
+  }
+
+  private storeFor(path: string): IndexStore | undefined {
+    const root = this.rootOf(path);
+    if (!root) return undefined;
+    let store = this.stores.get(root);
+    if (!store) {
+      store = IndexStore.open(this.deps.cacheDir, root, this.deps.contentVersion, this.deps.logger);
+      this.stores.set(root, store);
+    }
+    return store;
+  }
+
+  /** The innermost root holding `path` (roots are sorted longest first). */
+  private rootOf(path: string): string | undefined {
+    return this.roots.find((root) => path === root || path.startsWith(`${root}/`));
+  }
+
+  private relPath(path: string): string {
+    const root = this.rootOf(path);
+    return root ? relative(root, path) : path;
+  }
+
+  private openText(path: string): string | null {
+    for (const uri of [pathToUri(path), path]) {
+      const document = this.deps.documents.get(uri);
+      if (document) return document.getText();
+    }
+    return null;
+  }
+
+  private async readText(path: string): Promise<string | null> {
+    const open = this.openText(path);
+    if (open !== null) return open;
+    const bytes = await readFile(path).catch(() => null);
+    if (!bytes || looksBinary(bytes)) return null;
+    return bytes.toString('utf8');
+  }
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { startEngineProcess, tempDir, type EngineProcess } from '../helpers/engine-process';
+import { initializeParams, lspClient } from '../helpers/lsp-client';
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [relative, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, relative)), { recursive: true });
+    writeFileSync(join(root, relative), text);
+  }
+}
+
+function project(): string {
+  const root = tempDir('ast-project');
+  write(root, {
+    'src/shapes.ts': 'export class Shape {\n  area(): number {\n    return 0;\n  }\n}\n\nexport class Square extends Shape {\n  constructor(private side: number) {\n    super();\n  }\n  override area(): number {\n    return this.side * this.side;\n  }\n}\n',
+    'src/main.ts': "import { Square } from './shapes';\n\nexport function total(): number {\n  const s = new Square(2);\n  return s.area();\n}\n",
+    'tools/report.py': 'class Report:\n    def render(self):\n        return "ok"\n\ndef main():\n    Report().render()\n',
+    'node_modules/dep/index.js': 'module.exports = function hidden() {};\n',
+  });
+  return root;
+}
+
+async function post(engine: EngineProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${engine.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+async function status(engine: EngineProcess): Promise<any> {
+  return (await fetch(`${engine.baseUrl}/v1/ast-status`)).json();
+}
+
+/** Polls `check` until it returns a value, or fails after the deadline with the last state. */
+async function eventually<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const symbolNames = (json: any[]) => json.map((d) => d.official_path.join('::'));
+
+describe('AST index in the engine', () => {
+  let engine: EngineProcess;
+  let root: string;
+  const cacheDir = tempDir('ast-cache');
+  before(async () => {
+    root = project();
+    engine = await startEngineProcess({ args: ['--ast', '--workspace-folder', root, '--verbose'], cacheDir });
+    await eventually('index done', async () => ((await status(engine)).state === 'done' ? true : null));
+  });
+  after(() => engine.stop());
+
+  it('reports Refact status fields and leaves blocklisted folders out', async () => {
+    const ast = await status(engine);
+    assert.equal(ast.state, 'done');
+    assert.equal(ast.files_total, 3);
+    assert.equal(ast.files_unparsed, 0);
+    assert.equal(ast.ast_index_files_total, 3);
+    assert.ok(ast.ast_index_symbols_total >= 7, JSON.stringify(ast));
+    assert.equal(ast.ast_max_files_hit, false);
+    const rag = (await (await fetch(`${engine.baseUrl}/v1/rag-status`)).json()) as any;
+    assert.equal(rag.ast_alive, 'working');
+    assert.equal(rag.vecdb_alive, 'turned_off');
+    assert.deepEqual(rag.ast, ast);
+  });
+
+  it('answers a file\'s symbols in Refact\'s shape, with resolved usages', async () => {
+    const result = await post(engine, '/v1/ast-file-symbols', { file_url: pathToFileURL(join(root, 'src/shapes.ts')).href });
+    assert.equal(result.status, 200);
+    const names = symbolNames(result.json);
+    assert.ok(names.includes('src::shapes::Square'), names.join(', '));
+    assert.ok(names.includes('src::shapes::Square::area'), names.join(', '));
+    const square = result.json.find((d: any) => d.official_path.join('::') === 'src::shapes::Square');
+    assert.equal(square.symbol_type, 'StructDeclaration');
+    assert.deepEqual(square.this_class_derived_from, ['Shape']);
+    assert.equal(square.cpath, join(root, 'src/shapes.ts'));
+    const main = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, 'src/main.ts') });
+    const total = main.json.find((d: any) => d.official_path.join('::') === 'src::main::total');
+    const resolved = total.usages.map((u: any) => u.resolved_as);
+    assert.ok(resolved.includes('src::shapes::Square::area'), JSON.stringify(total.usages));
+  });
+
+  it('dumps a file with the symbol around each line', async () => {
+    const response = await fetch(`${engine.baseUrl}/v1/ast-file-dump`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_name: join(root, 'tools/report.py') }) });
+    const text = await response.text();
+    assert.match(text, /^0002 {5}def render\(self\):.*tools::report::Report::render$/m);
+  });
+
+  it('picks up a file created, changed and deleted outside the editor', async () => {
+    const fresh = join(root, 'src/fresh.ts');
+    writeFileSync(fresh, 'export function freshlyAdded(): number {\n  return 1;\n}\n');
+    await eventually('the new file', async () => {
+      const r = await post(engine, '/v1/ast-file-symbols', { file_url: fresh });
+      return r.status === 200 && symbolNames(r.json).includes('src::fresh::freshlyAdded') ? true : null;
+    });
+    writeFileSync(fresh, 'export function renamedLater(): number {\n  return 2;\n}\n');
+    await eventually('the rename', async () => {
+      const names = symbolNames((await post(engine, '/v1/ast-file-symbols', { file_url: fresh })).json);
+      return names.includes('src::fresh::renamedLater') && !names.includes('src::fresh::freshlyAdded') ? true : null;
+    });
+    rmSync(fresh);
+    await eventually('the deletion', async () => ((await post(engine, '/v1/ast-file-symbols', { file_url: fresh })).status === 404 ? true : null));
+  });
+
+  it('answers bad requests with a reason', async () => {
+    assert.equal((await post(engine, '/v1/ast-file-symbols', {})).status, 400);
+    const missing = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, 'nope.ts') });
+    assert.equal(missing.status, 404);
+    assert.match(missing.json.detail, /not found/i);
+  });
+
+  it('reopens from the store without parsing again', async () => {
+    await engine.stop();
+    engine = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
+    const line = await engine.waitForLog(/ast: \d+ files, .* \((\d+) reused from the store, (\d+) read/);
+    assert.match(line, /\(3 reused from the store, 0 read/);
+    assert.equal((await status(engine)).ast_index_files_total, 3);
+  });
+});
+
+describe('AST index under stress', () => {
+  it('survives kill -9 in the middle of indexing and finishes on restart', async () => {
+    const root = tempDir('ast-big');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) {
+      files[`pkg${i % 20}/mod${i}.ts`] = `import { helper${(i + 1) % 600} } from '../pkg${((i + 1) % 600) % 20}/mod${(i + 1) % 600}';\n` +
+        `export class Thing${i} {\n  run(): number {\n    return helper${(i + 1) % 600}();\n  }\n}\n` +
+        `export function helper${i}(): number {\n  return ${i};\n}\n`;
+    }
+    write(root, files);
+    const cacheDir = tempDir('ast-cache');
+    const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
+    await eventually('parsing to begin', async () => {
+      const s = await status(first);
+      return s.state === 'parsing' && s.files_unparsed < s.files_total ? true : null;
+    });
+    first.process.kill('SIGKILL');
+    await first.exited;
+    const second = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
+    try {
+      const done = await eventually('the index to finish', async () => {
+        const s = await status(second);
+        return s.state === 'done' ? s : null;
+      }, 60_000);
+      assert.equal(done.ast_index_files_total, 600);
+      assert.equal(done.ast_index_symbols_total, 600 * 3);
+      assert.doesNotMatch(second.log(), /unusable|rebuilding/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('reports indexing to the editor as $/progress', async () => {
+    const root = project();
+    const engine = await startEngineProcess({ args: ['--ast', '--lsp-stdin-stdout', '1'] });
+    try {
+      const client = lspClient(engine.process.stdout!, engine.process.stdin!);
+      const kinds: string[] = [];
+      const ended = new Promise<void>((resolve) => {
+        client.onNotification('$/progress', (params: { value: { kind: string } }) => {
+          kinds.push(params.value.kind);
+          if (params.value.kind === 'end') resolve();
+        });
+      });
+      client.onRequest('window/workDoneProgress/create', () => null);
+      const params = initializeParams(pathToFileURL(root).href);
+      await client.sendRequest('initialize', { ...params, capabilities: { ...params.capabilities, window: { workDoneProgress: true } } });
+      await client.sendNotification('initialized', {});
+      await ended;
+      assert.equal(kinds[0], 'begin');
+      assert.equal(kinds[kinds.length - 1], 'end');
+      client.dispose();
+    } finally {
+      await engine.stop();
+    }
+  });
+});

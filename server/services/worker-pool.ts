@@ -35,6 +35,17 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** A readable message for whatever a worker threw or piscina rejected with. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
@@ -85,7 +96,7 @@ export class WorkerPool {
       const value = (await this.pool.run(input, { filename: this.moduleFile(module), name: task, signal })) as O;
       return { ok: true, value };
     } catch (error) {
-      const message = (error as Error).message ?? String(error);
+      const message = describe(error);
       if (timeout.aborted) return { ok: false, reason: 'timeout', message: `${module}.${task} took over ${limit} ms` };
       if (options.signal?.aborted) return { ok: false, reason: 'aborted', message };
       if (this.closed) return { ok: false, reason: 'closed', message };

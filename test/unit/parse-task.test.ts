@@ -70,6 +70,13 @@ describe('parse task (called directly)', () => {
     ok(await parse({ path: 'fine.js', text: 'function fine() {}' }));
   });
 
+  it('is not fooled by names that Object.prototype has (constructor, hasOwnProperty, toString)', async () => {
+    const file = ok(await parse({ path: 'l.js', text: 'var hasOwnProperty = Object.prototype.hasOwnProperty;\nfunction f(o) { return hasOwnProperty.call(o, "x") + constructor() + toString(); }\n' }));
+    assert.deepEqual(file.usages.map((u) => u.target), ['Object.prototype.hasOwnProperty', 'hasOwnProperty.call', 'constructor', 'toString']);
+    assert.equal(skipped(await parse({ path: 'x.constructor', text: '' })).reason, 'unsupported-language');
+    assert.equal(ok(await parse({ path: 'x.py', language: 'toString' as never, text: '' })).language, 'python');
+  });
+
   it('honours a language override and parses batches in order', async () => {
     const [a, b, c] = await parseMany({ files: [
       { path: 'script', language: 'python', text: 'def f(): pass\n' },

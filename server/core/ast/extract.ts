@@ -60,6 +60,10 @@ export class Extraction {
   readonly errorLines: number[] = [];
   private readonly scopes: Scope[];
   private readonly seen = new Set<string>();
+  // Maps, not the rules' object literals: a name like `constructor` or `hasOwnProperty` must not
+  // find Object.prototype's members.
+  private readonly visitors: ReadonlyMap<string, Visitor>;
+  private readonly receiverWords: ReadonlyMap<string, '@this' | '@super'>;
 
   constructor(
     readonly rules: LanguageRules,
@@ -68,6 +72,8 @@ export class Extraction {
     private readonly maxSymbols: number,
   ) {
     this.scopes = [{ path: filePath, kind: 'file', locals: null }];
+    this.visitors = new Map(Object.entries(rules.visitors));
+    this.receiverWords = new Map(Object.entries(rules.receiverWords));
   }
 
   get scopePath(): string {
@@ -157,7 +163,7 @@ export class Extraction {
     if (cleaned.length === 0) return;
     const first = cleaned[0]!;
     if (cleaned.length === 1 && this.rules.builtins?.has(first)) return;
-    const word = this.rules.receiverWords[first];
+    const word = this.receiverWords.get(first);
     let type = receiverType ?? undefined;
     if (word) {
       if (cleaned.length === 1) return;
@@ -194,7 +200,7 @@ export class Extraction {
   /** Walks a node: its visitor if it has one, else its children. */
   walk(node: SyntaxNode | null | undefined): void {
     if (!node) return;
-    const visit = this.rules.visitors[node.type];
+    const visit = this.visitors.get(node.type);
     if (visit && visit(node, this)) return;
     if (!visit && this.rules.identifiers.has(node.type)) {
       this.use('reference', [node.text], node.startPosition.row + 1);
@@ -223,13 +229,14 @@ export class Extraction {
   }
 
   private walkSiblings(cursor: SyntaxCursor, parentType: string): void {
-    const { visitors, identifiers, typeIdentifiers, notReferenceFields, notReferenceParents } = this.rules;
+    const { identifiers, typeIdentifiers, notReferenceFields, notReferenceParents } = this.rules;
+    const visitors = this.visitors;
     do {
       if (cursor.nodeIsMissing) this.noteError(cursor.startPosition.row);
       if (!cursor.nodeIsNamed) continue;
       const type = cursor.nodeType;
       if (type === 'ERROR') this.noteError(cursor.startPosition.row);
-      const visit = visitors[type];
+      const visit = visitors.get(type);
       if (visit) {
         if (visit(cursor.currentNode, this)) continue;
       } else if (identifiers.has(type)) {

@@ -45,11 +45,12 @@ export function languageOfPath(path: string): LanguageId | null {
   const base = path.slice(slash + 1);
   const dot = base.lastIndexOf('.');
   if (dot <= 0) return null;
-  return BY_EXTENSION[base.slice(dot + 1).toLowerCase()] ?? null;
+  const extension = base.slice(dot + 1).toLowerCase();
+  return Object.hasOwn(BY_EXTENSION, extension) ? BY_EXTENSION[extension]! : null;
 }
 
 export function isLanguageId(value: string): value is LanguageId {
-  return value in GRAMMAR_FILES;
+  return Object.hasOwn(GRAMMAR_FILES, value);
 }
 
 /** Languages whose class members are visible unqualified inside methods (an implicit `this`). */

@@ -20,9 +20,13 @@ export interface FoundDefinition {
  * (qualified suffix), `norm` (name); when none match, the closest names by a fuzzy score.
  */
 export function findDefinitions(index: AstIndex, query: string, limit = 20): FoundDefinition[] {
-  const q = query.trim().replace(/\./g, '::');
-  if (!q) return [];
   const found = (refs: readonly DefRef[], match: DefinitionMatch, score: number) => refs.map((r) => ({ file: r.file, definition: r.def, match, score }));
+  const trimmed = query.trim();
+  // A name as defined wins, even one with dots in it (a quoted property name, `'a.b'() {}`).
+  const asDefined = index.byName(trimmed);
+  if (asDefined.length && !trimmed.includes('::')) return sortFound(found(asDefined, 'name', 1)).slice(0, limit);
+  const q = trimmed.replace(/\./g, '::');
+  if (!q) return [];
   const exact = index.byPath(q);
   if (exact.length) return sortFound(found(exact, 'exact', 1)).slice(0, limit);
   const name = q.slice(q.lastIndexOf('::') + 2 || 0);

@@ -30,7 +30,7 @@ const BUILDERS: Partial<Record<LanguageId, (language: LanguageId) => LanguageRul
 
 /** Whether extraction rules exist; a grammar alone is not enough to index a language. */
 export function hasRules(language: LanguageId): boolean {
-  return BUILDERS[language] !== undefined;
+  return Object.hasOwn(BUILDERS, language);
 }
 
 export function rulesFor(language: LanguageId): LanguageRules {

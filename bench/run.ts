@@ -7,6 +7,8 @@ import type { BenchRow } from './lib';
 const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'engine-core': () => import('./engine-core'),
   companion: () => import('./companion'),
+  'ast-parse': () => import('./ast-parse'),
+  'ast-engine': () => import('./ast-engine'),
 };
 
 async function main(): Promise<void> {

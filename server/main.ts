@@ -10,16 +10,25 @@ import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
 import { astRoutes } from './http/routes/ast';
+import { capsRoutes } from './http/routes/caps';
+import { customizationRoutes } from './http/routes/customization';
 import { infoRoutes } from './http/routes/info';
 import { lspLikeRoutes } from './http/routes/lsp-like';
+import { modelsRoutes } from './http/routes/models';
+import { providersRoutes } from './http/routes/providers';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
 import { AstIndexService } from './services/ast-index-service';
+import { CapsService } from './services/caps-service';
+import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
 import { FileWatcher } from './services/file-watcher';
+import { createHttpGet } from './services/http-get';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
+import { ProvidersService } from './services/providers-service';
+import { ProvidersStore } from './services/providers-store';
 import { WorkspaceService } from './services/workspace';
 import { WorkerPool } from './services/worker-pool';
 import { WorkspaceFiles } from './services/workspace-files';
@@ -50,6 +59,17 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('documents', () => documents.dispose());
   const files = new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.astMaxFiles });
 
+  // Caps load in the background: the engine answers at once, `/v1/caps` says 503 until they come.
+  const providersStore = new ProvidersStore(join(paths.configDir, 'providers.d'));
+  const caps = new CapsService({
+    addressUrl: options.addressUrl, apiKey: options.apiKey, experimental: options.experimental, userAgent: `refact-ts-lsp ${ENGINE_VERSION}`,
+    providers: providersStore, fetch: createHttpGet({ insecure: options.insecure }), env: process.env, logger,
+  });
+  lifetime.push('caps', () => caps.dispose());
+  caps.start();
+  const providers = new ProvidersService(providersStore, caps, options.experimental);
+  const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
+
   const ast = options.ast ? startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger }) : null;
 
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
@@ -67,6 +87,10 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         }),
         lspLikeRoutes({ documents, workspace, files }),
         astRoutes(ast),
+        capsRoutes(caps),
+        providersRoutes(providers),
+        modelsRoutes(providers),
+        customizationRoutes(customization),
       ],
     });
     lifetime.push('http', () => app.close());

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { buildCaps } from '../../server/core/caps/build-caps';
 import { normalizeCloudName } from '../../server/core/caps/model';
 import { parseCapsDocument } from '../../server/core/caps/parse-caps';
+import { resolveChatModel, resolveCompletionModel } from '../../server/core/caps/resolve-model';
 import { serializeCaps } from '../../server/core/caps/serialize';
 import type { ServerCaps } from '../../server/core/caps/server-caps';
 import { capsUrls, resolveAgainst } from '../../server/core/caps/urls';
@@ -129,5 +130,20 @@ describe('caps URLs', () => {
   it('normalizes cloud names as Refact does', () => {
     assert.equal(normalizeCloudName('Refact Self-Hosted'), 'refact_self_hosted');
     assert.equal(normalizeCloudName('My.Server 2'), 'my_server_2');
+  });
+});
+
+describe('resolving a requested model', () => {
+  it('uses the default for an empty name, strips fine-tunes, and tries the Refact prefixes for completion', () => {
+    const caps = fromFixture('self-hosted');
+    const chat = resolveChatModel(caps, '');
+    assert.ok(chat.ok && chat.value.id === 'refact_self_hosted/gpt-4o');
+    const lora = resolveChatModel(caps, 'refact_self_hosted/gpt-4o:my-lora');
+    assert.ok(lora.ok && lora.value.name === 'gpt-4o');
+    const bare = resolveCompletionModel(caps, 'plain-model');
+    assert.ok(bare.ok && bare.value.id === 'refact_self_hosted/plain-model');
+    assert.equal(resolveCompletionModel(caps, 'plain-model', false).ok, false);
+    const missing = resolveChatModel(caps, 'nope/x');
+    assert.ok(!missing.ok && missing.kind === 'Unprocessable' && /refact_self_hosted\/gpt-4o/.test(missing.detail));
   });
 });

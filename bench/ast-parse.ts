@@ -19,6 +19,7 @@ import { fmt, percentile, type BenchRow } from './lib';
 const ROOT = resolve(__dirname, '..');
 const WORKERS = join(ROOT, 'dist', 'server', 'workers');
 const EXTENSIONS = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+const SLICE = 400;
 
 function collect(dir: string, limit: number, out: string[] = []): string[] {
   let names: string[];
@@ -42,11 +43,16 @@ function collect(dir: string, limit: number, out: string[] = []): string[] {
   return out;
 }
 
-async function parseAll(inputs: ParseInput[], threads: number): Promise<{ seconds: number; outcomes: ParseOutcome[] }> {
+/** Reads and parses in slices, as an indexer would, so the texts are not all held at once. */
+async function parseAll(files: string[], threads: number): Promise<{ seconds: number; outcomes: ParseOutcome[] }> {
   const pool = new WorkerPool({ workersDir: WORKERS, threads });
   try {
     const started = performance.now();
-    const outcomes = await parseFiles(pool, inputs, { batch: 16, timeoutMs: 60_000 });
+    const outcomes: ParseOutcome[] = [];
+    for (let i = 0; i < files.length; i += SLICE) {
+      const inputs: ParseInput[] = files.slice(i, i + SLICE).map((path) => ({ path, relPath: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+      outcomes.push(...(await parseFiles(pool, inputs, { batch: 16, timeoutMs: 60_000 })));
+    }
     return { seconds: (performance.now() - started) / 1000, outcomes };
   } finally {
     await pool.dispose();
@@ -56,22 +62,25 @@ async function parseAll(inputs: ParseInput[], threads: number): Promise<{ second
 export async function run(): Promise<BenchRow[]> {
   const limit = Number(process.env.AST_BENCH_FILES ?? 10_000);
   const files = collect(join(ROOT, 'node_modules'), limit);
-  const inputs: ParseInput[] = files.map((path) => ({ path, relPath: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
-  const megabytes = inputs.reduce((sum, i) => sum + i.text.length, 0) / 1e6;
+  const megabytes = files.reduce((sum, path) => sum + statSync(path).size, 0) / 1e6;
   const rows: BenchRow[] = [
-    { bench: 'ast-parse', metric: 'files (node_modules JS/TS)', value: inputs.length, unit: 'files' },
-    { bench: 'ast-parse', metric: 'source size', value: fmt(megabytes, 1), unit: 'M chars' },
+    { bench: 'ast-parse', metric: 'files (node_modules JS/TS)', value: files.length, unit: 'files' },
+    { bench: 'ast-parse', metric: 'source size', value: fmt(megabytes, 1), unit: 'MB' },
   ];
   let last: ParseOutcome[] = [];
+  let peakRss = 0;
   for (const threads of [...new Set([defaultThreads(), 2])]) {
-    const { seconds, outcomes } = await parseAll(inputs, threads);
+    last = [];
+    const { seconds, outcomes } = await parseAll(files, threads);
     last = outcomes;
+    // Peak RSS is a lifetime maximum: take it after the first run, the engine's own thread count.
+    peakRss ||= process.resourceUsage().maxRSS;
     const parsed = outcomes.filter((o) => o.ok);
     const symbols = parsed.reduce((sum, o) => sum + o.file.definitions.length + o.file.usages.length, 0);
     const label = `${threads} thread${threads > 1 ? 's' : ''}`;
     rows.push(
       { bench: 'ast-parse', metric: `cold parse, ${label}`, value: fmt(seconds, 1), unit: 's', goal: '10,000 files < 60 s' },
-      { bench: 'ast-parse', metric: `files/s, ${label}`, value: fmt(inputs.length / seconds, 0), unit: 'files/s' },
+      { bench: 'ast-parse', metric: `files/s, ${label}`, value: fmt(files.length / seconds, 0), unit: 'files/s' },
       { bench: 'ast-parse', metric: `symbols/s, ${label}`, value: fmt(symbols / seconds, 0), unit: 'symbols/s' },
     );
   }
@@ -109,7 +118,7 @@ export async function run(): Promise<BenchRow[]> {
   rows.push(
     { bench: 'ast-parse', metric: 'resolve usages (500 files)', value: fmt((usages / (performance.now() - resolveStarted)) * 1000, 0), unit: 'usages/s' },
     { bench: 'ast-parse', metric: 'usages resolved to a definition', value: fmt((100 * resolved) / Math.max(1, usages), 1), unit: '%' },
-    { bench: 'ast-parse', metric: 'peak RSS (engine process, workers included)', value: fmt(process.resourceUsage().maxRSS / 1024, 0), unit: 'MiB', goal: '< 1024' },
   );
+  rows.splice(2, 0, { bench: 'ast-parse', metric: `peak RSS parsing with ${defaultThreads()} thread(s), results kept`, value: fmt(peakRss / 1024, 0), unit: 'MiB', goal: '< 1024' });
   return rows;
 }

@@ -27,6 +27,11 @@ export interface WorkerPoolOptions {
   idleTimeoutMs?: number;
   /** Default per-task time limit (ms); a hung task's worker is terminated. */
   taskTimeoutMs?: number;
+  /**
+   * Heap limit of each worker (MiB). A small heap keeps the engine's memory flat: V8 collects
+   * sooner, and a task that needs more fails alone (its worker restarts).
+   */
+  workerHeapMiB?: number;
   logger?: Logger;
 }
 
@@ -65,6 +70,7 @@ export class WorkerPool {
       maxThreads: threads,
       maxQueue: options.maxQueue ?? threads * 64,
       idleTimeout: options.idleTimeoutMs ?? 30_000,
+      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMiB ?? 256, maxYoungGenerationSizeMb: 16 },
     });
   }
 

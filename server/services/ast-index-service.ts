@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { AstIndex } from '../core/ast/ast-index';
+import { StringPool } from '../core/ast/intern';
 import type { ParseInput } from '../core/ast/parse-file';
 import { Resolver } from '../core/ast/resolve';
 import type { ParseOutcome } from '../core/ast/types';
@@ -17,7 +18,7 @@ import type { AstState, AstStatus } from '../../src/protocol/workspace';
 import { parseFiles } from './ast-tasks';
 import type { DocumentsService } from './documents';
 import type { FileWatcher } from './file-watcher';
-import { IndexStore, type StoredFile } from './index-store';
+import { IndexStore, type FileStamp, type StoredFile } from './index-store';
 import type { Logger } from './logger';
 import type { WorkerPool } from './worker-pool';
 import { pathToUri, uriToPath, type WorkspaceService } from './workspace';
@@ -49,6 +50,8 @@ const EDIT_DEBOUNCE_MS = 150;
 export class AstIndexService {
   readonly index = new AstIndex();
   readonly resolver = new Resolver(this.index);
+  private readonly strings = new StringPool();
+  private lastYield = 0;
   private readonly stores = new Map<string, IndexStore>();
   private readonly hashes = new Map<string, string>();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
@@ -157,9 +160,11 @@ export class AstIndexService {
       }
       const row = stored.get(path);
       const mtimeMs = Math.floor(info.mtimeMs);
-      if (row && row.size === info.size && row.mtimeMs === mtimeMs && !this.openText(path)) {
-        this.apply(path, row.hash, JSON.parse(row.outcome) as ParseOutcome);
+      const outcome = row && row.size === info.size && row.mtimeMs === mtimeMs && this.openText(path) === null ? this.storedOutcome(path) : null;
+      if (row && outcome) {
+        this.apply(path, row.hash, outcome, false);
         this.unparsed--;
+        await this.yieldSometimes();
       } else toRead.push({ path, size: info.size, mtimeMs });
     }
     const reused = listing.files.length - toRead.length;
@@ -177,8 +182,9 @@ export class AstIndexService {
   }
 
   /** Reads, hashes and parses files, reusing stored outcomes whose content hash still matches. */
-  private async parseChunk(chunk: { path: string; size: number; mtimeMs: number }[], stored: Map<string, StoredFile>): Promise<void> {
+  private async parseChunk(chunk: { path: string; size: number; mtimeMs: number }[], stored: Map<string, FileStamp>): Promise<void> {
     const rows: StoredFile[] = [];
+    const restamped: FileStamp[] = [];
     const inputs: ParseInput[] = [];
     const meta = new Map<string, { hash: string; size: number; mtimeMs: number }>();
     for (const file of chunk) {
@@ -186,10 +192,10 @@ export class AstIndexService {
       this.unparsed--;
       if (text === null) continue;
       const hash = sha1(text);
-      const row = stored.get(file.path);
-      if (row && row.hash === hash) {
-        this.apply(file.path, hash, JSON.parse(row.outcome) as ParseOutcome);
-        rows.push({ ...row, size: file.size, mtimeMs: file.mtimeMs });
+      const reused = stored.get(file.path)?.hash === hash ? this.storedOutcome(file.path) : null;
+      if (reused) {
+        this.apply(file.path, hash, reused, false);
+        restamped.push({ path: file.path, hash, size: file.size, mtimeMs: file.mtimeMs });
         continue;
       }
       meta.set(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs });
@@ -199,10 +205,12 @@ export class AstIndexService {
     for (const outcome of outcomes) {
       const path = outcome.ok ? outcome.file.path : outcome.path;
       const info = meta.get(path)!;
-      this.apply(path, info.hash, outcome);
+      this.apply(path, info.hash, outcome, true);
       if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path, ...info, outcome: JSON.stringify(outcome) });
+      await this.yieldSometimes();
     }
     this.persist(rows);
+    for (const [store, stamps] of this.groupByStore(restamped, (stamp) => stamp.path)) store.restamp(stamps);
   }
 
   /** File-system batches: deletions forget, other changes parse again when the content changed. */
@@ -231,7 +239,7 @@ export class AstIndexService {
     const rows: StoredFile[] = [];
     outcomes.forEach((outcome, i) => {
       const { input, hash, size, mtimeMs } = inputs[i]!;
-      this.apply(input.path, hash, outcome);
+      this.apply(input.path, hash, outcome, true);
       if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path: input.path, hash, size, mtimeMs, outcome: JSON.stringify(outcome) });
     });
     this.persist(rows);
@@ -263,17 +271,34 @@ export class AstIndexService {
     if (this.hashes.get(path) === hash) return;
     const [outcome] = await parseFiles(this.deps.pool, [{ path, text, relPath: this.relPath(path) }], { signal: this.abort.signal });
     // Unsaved text is indexed but not stored: the store mirrors the disk.
-    if (outcome) this.apply(path, hash, outcome);
+    if (outcome) this.apply(path, hash, outcome, true);
   }
 
-  private apply(path: string, hash: string, outcome: ParseOutcome): void {
+  /** `fresh` outcomes were just parsed; stored ones were logged when they were. */
+  private apply(path: string, hash: string, outcome: ParseOutcome, fresh: boolean): void {
     this.hashes.set(path, hash);
     if (outcome.ok) {
-      this.index.setFile(outcome.file);
+      this.index.setFile(this.strings.internFile(outcome.file));
       return;
     }
     this.index.removeFile(path);
-    if (outcome.reason !== 'unsupported-language') this.deps.logger.info(`ast: skipped ${path}: ${outcome.reason}: ${outcome.message}`);
+    if (fresh && outcome.reason !== 'unsupported-language') this.deps.logger.info(`ast: skipped ${path}: ${outcome.reason}: ${outcome.message}`);
+  }
+
+  private storedOutcome(path: string): ParseOutcome | null {
+    const text = this.storeFor(path)?.outcome(path);
+    return text ? (JSON.parse(text) as ParseOutcome) : null;
+  }
+
+  /**
+   * Long loops on the main thread give the event loop a turn every few milliseconds, so the
+   * HTTP API and LSP keep answering while thousands of files are applied.
+   */
+  private async yieldSometimes(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield < 8) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = performance.now();
   }
 
   private forget(path: string): void {
@@ -281,8 +306,8 @@ export class AstIndexService {
     this.index.removeFile(path);
   }
 
-  private loadStores(listed: Set<string>): Map<string, StoredFile> {
-    const stored = new Map<string, StoredFile>();
+  private loadStores(listed: Set<string>): Map<string, FileStamp> {
+    const stored = new Map<string, FileStamp>();
     for (const [root, store] of this.stores) {
       if (!this.roots.includes(root)) {
         store.close();
@@ -292,7 +317,7 @@ export class AstIndexService {
     for (const root of this.roots) {
       const store = this.storeFor(`${root}/`)!;
       const gone: string[] = [];
-      for (const row of store.all()) {
+      for (const row of store.stamps()) {
         if (listed.has(row.path)) stored.set(row.path, row);
         else gone.push(row.path);
       }

@@ -13,12 +13,16 @@ import type { Logger } from './logger';
 /** Bump when the table layout changes; older files are rebuilt. */
 const SCHEMA_VERSION = 1;
 
-export interface StoredFile {
+/** What decides whether a stored outcome is still good: the file's hash and stat. */
+export interface FileStamp {
   path: string;
   /** sha1 of the content the stored outcome was computed from. */
   hash: string;
   size: number;
   mtimeMs: number;
+}
+
+export interface StoredFile extends FileStamp {
   /** The parse outcome (a `ParseOutcome`), as JSON text; parsed lazily by the caller. */
   outcome: string;
 }
@@ -26,10 +30,20 @@ export interface StoredFile {
 type Db = InstanceType<typeof Database>;
 
 export class IndexStore {
+  private readonly selectOutcome: Database.Statement<unknown[]>;
+  private readonly upsert: Database.Statement<unknown[]>;
+  private readonly restampOne: Database.Statement<unknown[]>;
+  private readonly remove: Database.Statement<unknown[]>;
+
   private constructor(
     private readonly db: Db,
     readonly file: string,
-  ) {}
+  ) {
+    this.selectOutcome = db.prepare('SELECT outcome FROM files WHERE path = ?');
+    this.upsert = db.prepare('INSERT OR REPLACE INTO files (path, hash, size, mtime_ms, outcome) VALUES (?, ?, ?, ?, ?)');
+    this.restampOne = db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?');
+    this.remove = db.prepare('DELETE FROM files WHERE path = ?');
+  }
 
   /**
    * Opens (or creates) the store for `root`. `contentVersion` names the extractor that produced
@@ -49,29 +63,36 @@ export class IndexStore {
     }
   }
 
-  /** Every stored file; the caller decides which are stale. */
-  all(): StoredFile[] {
-    return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs, outcome FROM files').all() as StoredFile[];
+  /** Every stored file without its outcome (which can be large); the caller decides which are stale. */
+  stamps(): FileStamp[] {
+    return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs FROM files').all() as FileStamp[];
   }
 
-  get(path: string): StoredFile | undefined {
-    return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs, outcome FROM files WHERE path = ?').get(path) as StoredFile | undefined;
+  /** One file's stored outcome, read when it is needed so that a re-open never holds them all. */
+  outcome(path: string): string | undefined {
+    return (this.selectOutcome.get(path) as { outcome: string } | undefined)?.outcome;
   }
 
   /** Writes a batch in one transaction: all of it lands, or none of it. */
   put(files: readonly StoredFile[]): void {
     if (files.length === 0) return;
-    const insert = this.db.prepare('INSERT OR REPLACE INTO files (path, hash, size, mtime_ms, outcome) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const f of files) insert.run(f.path, f.hash, f.size, f.mtimeMs, f.outcome);
+      for (const f of files) this.upsert.run(f.path, f.hash, f.size, f.mtimeMs, f.outcome);
+    })();
+  }
+
+  /** New stat for files whose content (hash) did not change, such as after a `touch` or checkout. */
+  restamp(stamps: readonly FileStamp[]): void {
+    if (stamps.length === 0) return;
+    this.db.transaction(() => {
+      for (const f of stamps) this.restampOne.run(f.size, f.mtimeMs, f.path);
     })();
   }
 
   delete(paths: readonly string[]): void {
     if (paths.length === 0) return;
-    const remove = this.db.prepare('DELETE FROM files WHERE path = ?');
     this.db.transaction(() => {
-      for (const path of paths) remove.run(path);
+      for (const path of paths) this.remove.run(path);
     })();
   }
 

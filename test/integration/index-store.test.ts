@@ -19,8 +19,9 @@ describe('index store', () => {
     store.delete(['/work/project/b.ts']);
     store.close();
     const reopened = IndexStore.open(cache, '/work/project', 'v1', logger);
-    assert.deepEqual(reopened.all().map((f) => [f.path, f.hash, f.size, f.mtimeMs, f.outcome]), [['/work/project/a.ts', 'h2', 10, 1000, '{"ok":true}']]);
-    assert.equal(reopened.get('/work/project/missing.ts'), undefined);
+    assert.deepEqual(reopened.stamps().map((f) => [f.path, f.hash, f.size, f.mtimeMs]), [['/work/project/a.ts', 'h2', 10, 1000]]);
+    assert.equal(reopened.outcome('/work/project/a.ts'), '{"ok":true}');
+    assert.equal(reopened.outcome('/work/project/missing.ts'), undefined);
     reopened.close();
   });
 

@@ -5,6 +5,7 @@
  * scan and an update never race; the HTTP API is never blocked, it reads whatever is indexed.
  */
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { AstIndex } from '../core/ast/ast-index';
@@ -152,21 +153,30 @@ export class AstIndexService {
     const stored = this.loadStores(listed);
 
     const toRead: { path: string; size: number; mtimeMs: number }[] = [];
-    for (const path of listing.files) {
-      const info = await stat(path).catch(() => null);
+    const reusable = new Map<string, { path: string; size: number; mtimeMs: number }>();
+    const stats = await statAll(listing.files);
+    listing.files.forEach((path, i) => {
+      const info = stats[i];
       if (!info) {
         this.unparsed--;
-        continue;
+        return;
       }
       const row = stored.get(path);
       const mtimeMs = Math.floor(info.mtimeMs);
-      const outcome = row && row.size === info.size && row.mtimeMs === mtimeMs && this.openText(path) === null ? this.storedOutcome(path) : null;
-      if (row && outcome) {
-        this.apply(path, row.hash, outcome, false);
+      const file = { path, size: info.size, mtimeMs };
+      if (row && row.size === info.size && row.mtimeMs === mtimeMs && this.openText(path) === null) reusable.set(path, file);
+      else toRead.push(file);
+    });
+    for (const store of this.stores.values()) {
+      for (const { path, outcome } of store.outcomes()) {
+        if (!reusable.delete(path)) continue;
+        this.apply(path, stored.get(path)!.hash, JSON.parse(outcome) as ParseOutcome, false);
         this.unparsed--;
         await this.yieldSometimes();
-      } else toRead.push({ path, size: info.size, mtimeMs });
+      }
     }
+    // A stamp without its outcome cannot happen in one job, but if it does the file is read again.
+    toRead.push(...reusable.values());
     const reused = listing.files.length - toRead.length;
     this.setState('parsing');
     for (let i = 0; i < toRead.length && !this.abort.signal.aborted; i += CHUNK) {
@@ -378,6 +388,20 @@ export class AstIndexService {
     if (!bytes || looksBinary(bytes)) return null;
     return bytes.toString('utf8');
   }
+}
+
+/** Stats many files with a bounded number in flight; a missing file is undefined. */
+async function statAll(paths: readonly string[]): Promise<(Stats | undefined)[]> {
+  const out: (Stats | undefined)[] = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      out[i] = await stat(paths[i]!).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return out;
 }
 
 function sha1(text: string): string {

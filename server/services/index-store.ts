@@ -68,7 +68,12 @@ export class IndexStore {
     return this.db.prepare('SELECT path, hash, size, mtime_ms AS mtimeMs FROM files').all() as FileStamp[];
   }
 
-  /** One file's stored outcome, read when it is needed so that a re-open never holds them all. */
+  /** Streams every stored outcome, a few rows at a time, so that a re-open never holds them all. */
+  *outcomes(): Generator<{ path: string; outcome: string }> {
+    for (const row of this.db.prepare('SELECT path, outcome FROM files').iterate()) yield row as { path: string; outcome: string };
+  }
+
+  /** One file's stored outcome. */
   outcome(path: string): string | undefined {
     return (this.selectOutcome.get(path) as { outcome: string } | undefined)?.outcome;
   }

@@ -3,7 +3,7 @@
 // VSIX, where node_modules is not shipped, as from the repository. Only this platform's
 // prebuilt binaries are installed, so a build holds just those (one VSIX per platform).
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 function manifest(dir) {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -31,8 +31,19 @@ export function copyRuntimeModules(names, nodeModules, dest) {
     const target = join(dest, name);
     if (existsSync(join(target, 'package.json')) && manifest(target).version === version) continue;
     rmSync(target, { recursive: true, force: true });
-    cpSync(dir, target, { recursive: true, dereference: true });
+    cpSync(dir, target, { recursive: true, dereference: true, filter: (path) => !otherPlatformBinary(relative(dir, path)) });
     copied++;
   }
   return { total: packages.size, copied };
+}
+
+/**
+ * Prebuilt N-API binaries for other platforms (`bin/napi-v6/<os>/<arch>/`, as onnxruntime-node
+ * ships them: 288 MB for all platforms, 46 MB for linux-x64) are left behind.
+ */
+function otherPlatformBinary(rel) {
+  const parts = rel.split(sep);
+  const at = parts.findIndex((p) => /^napi-v\d+$/.test(p));
+  if (at < 0 || parts.length < at + 3) return false;
+  return parts[at + 1] !== process.platform || parts[at + 2] !== process.arch;
 }

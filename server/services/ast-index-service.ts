@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { AstIndex } from '../core/ast/ast-index';
 import { StringPool } from '../core/ast/intern';
+import { decodeOutcome, encodeOutcome } from '../core/ast/outcome-codec';
 import type { ParseInput } from '../core/ast/parse-file';
 import { Resolver } from '../core/ast/resolve';
 import type { ParseOutcome } from '../core/ast/types';
@@ -169,13 +170,15 @@ export class AstIndexService {
     });
     for (const store of this.stores.values()) {
       for (const { path, outcome } of store.outcomes()) {
-        if (!reusable.delete(path)) continue;
-        this.apply(path, stored.get(path)!.hash, JSON.parse(outcome) as ParseOutcome, false);
+        const decoded = reusable.has(path) ? decodeOutcome(outcome, this.strings) : null;
+        if (!decoded) continue;
+        reusable.delete(path);
+        this.apply(path, stored.get(path)!.hash, decoded, false);
         this.unparsed--;
         await this.yieldSometimes();
       }
     }
-    // A stamp without its outcome cannot happen in one job, but if it does the file is read again.
+    // What could not be decoded (or had no row after all) is read and parsed again.
     toRead.push(...reusable.values());
     const reused = listing.files.length - toRead.length;
     this.setState('parsing');
@@ -216,7 +219,7 @@ export class AstIndexService {
       const path = outcome.ok ? outcome.file.path : outcome.path;
       const info = meta.get(path)!;
       this.apply(path, info.hash, outcome, true);
-      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path, ...info, outcome: JSON.stringify(outcome) });
+      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path, ...info, outcome: encodeOutcome(outcome) });
       await this.yieldSometimes();
     }
     this.persist(rows);
@@ -250,7 +253,7 @@ export class AstIndexService {
     outcomes.forEach((outcome, i) => {
       const { input, hash, size, mtimeMs } = inputs[i]!;
       this.apply(input.path, hash, outcome, true);
-      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path: input.path, hash, size, mtimeMs, outcome: JSON.stringify(outcome) });
+      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path: input.path, hash, size, mtimeMs, outcome: encodeOutcome(outcome) });
     });
     this.persist(rows);
     this.deps.logger.debug(`ast: updated ${inputs.length} files, removed ${deleted.length}`);
@@ -288,7 +291,8 @@ export class AstIndexService {
   private apply(path: string, hash: string, outcome: ParseOutcome, fresh: boolean): void {
     this.hashes.set(path, hash);
     if (outcome.ok) {
-      this.index.setFile(this.strings.internFile(outcome.file));
+      // Stored outcomes were pooled as they were decoded; fresh ones come from a worker.
+      this.index.setFile(fresh ? this.strings.internFile(outcome.file) : outcome.file);
       return;
     }
     this.index.removeFile(path);
@@ -297,7 +301,7 @@ export class AstIndexService {
 
   private storedOutcome(path: string): ParseOutcome | null {
     const text = this.storeFor(path)?.outcome(path);
-    return text ? (JSON.parse(text) as ParseOutcome) : null;
+    return text ? decodeOutcome(text, this.strings) : null;
   }
 
   /**

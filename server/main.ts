@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
 import { astRoutes } from './http/routes/ast';
+import { vecdbRoutes } from './http/routes/vecdb';
 import { capsRoutes } from './http/routes/caps';
 import { customizationRoutes } from './http/routes/customization';
 import { infoRoutes } from './http/routes/info';
@@ -27,6 +28,7 @@ import { createHttpGet } from './services/http-get';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
+import { RetrievalService } from './services/retrieval-service';
 import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
 import { WorkspaceService } from './services/workspace';
@@ -70,7 +72,14 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const providers = new ProvidersService(providersStore, caps, options.experimental);
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
-  const ast = options.ast ? startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger }) : null;
+  const shared = options.ast || options.vecdb ? startIndexing(lifetime, logger) : null;
+  const ast = shared && options.ast ? startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger, ...shared }) : null;
+  const retrieval = shared && options.vecdb
+    ? startRetrieval(lifetime, {
+        workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared,
+        files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
+      })
+    : null;
 
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
   let httpPort: number | null = null;
@@ -86,7 +95,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
           requestShutdown: (reason) => void shutdown(reason),
         }),
         lspLikeRoutes({ documents, workspace, files }),
-        astRoutes(ast),
+        astRoutes(ast, retrieval),
+        vecdbRoutes(retrieval),
         capsRoutes(caps),
         providersRoutes(providers),
         modelsRoutes(providers),
@@ -129,7 +139,21 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   return { httpPort, lspPort, stopped, shutdown };
 }
 
-interface AstIndexParts {
+interface IndexingParts {
+  pool: WorkerPool;
+  watcher: FileWatcher;
+}
+
+/** The worker pool and the file watcher that the AST index and retrieval share; disposed after both. */
+function startIndexing(lifetime: Lifetime, logger: Logger): IndexingParts {
+  const pool = new WorkerPool({ workersDir: join(__dirname, 'workers'), logger });
+  lifetime.push('worker pool', () => pool.dispose());
+  const watcher = new FileWatcher(logger);
+  lifetime.push('file watcher', () => watcher.dispose());
+  return { pool, watcher };
+}
+
+interface AstIndexParts extends IndexingParts {
   workspace: WorkspaceService;
   files: WorkspaceFiles;
   documents: DocumentsService;
@@ -137,20 +161,29 @@ interface AstIndexParts {
   logger: Logger;
 }
 
-/** The worker pool, the file watcher and the index over them, disposed index first. */
 function startAstIndex(lifetime: Lifetime, parts: AstIndexParts): AstIndexService {
-  const workersDir = join(__dirname, 'workers');
-  const pool = new WorkerPool({ workersDir, logger: parts.logger });
-  lifetime.push('worker pool', () => pool.dispose());
-  const watcher = new FileWatcher(parts.logger);
-  lifetime.push('file watcher', () => watcher.dispose());
   // Stored parse results are as good as the extractor that made them: a new parse worker
   // build invalidates them.
-  const contentVersion = createHash('sha1').update(readFileSync(join(workersDir, 'parse.js'))).digest('hex').slice(0, 16);
-  const ast = new AstIndexService({ ...parts, watcher, pool, contentVersion });
+  const contentVersion = buildHash('parse.js');
+  const ast = new AstIndexService({ ...parts, contentVersion });
   lifetime.push('ast index', () => ast.dispose());
   ast.start();
   return ast;
+}
+
+interface RetrievalParts extends AstIndexParts {
+  caps: CapsService;
+}
+
+function startRetrieval(lifetime: Lifetime, parts: RetrievalParts): RetrievalService {
+  const retrieval = new RetrievalService({ ...parts, chunkerBuild: buildHash('chunk.js') });
+  lifetime.push('retrieval', () => retrieval.dispose());
+  retrieval.start();
+  return retrieval;
+}
+
+function buildHash(worker: string): string {
+  return createHash('sha1').update(readFileSync(join(__dirname, 'workers', worker))).digest('hex').slice(0, 16);
 }
 
 async function runFromCommandLine(argv: string[]): Promise<void> {

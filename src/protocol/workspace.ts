@@ -57,7 +57,7 @@ export interface AstStatus {
 export interface RagStatus {
   ast: AstStatus | null;
   ast_alive: 'working' | 'turned_off';
-  vecdb: Record<string, unknown> | null;
+  vecdb: VecDbStatus | null;
   vecdb_alive: 'working' | 'turned_off';
   vec_db_error: string;
 }
@@ -85,4 +85,68 @@ export interface RefactAstDefinition {
 /** `POST /v1/ast-file-dump`: answered as plain text, one line per source line. */
 export interface AstFileDumpRequest {
   file_name: string;
+}
+
+export const VecdbRoutes = {
+  vdbSearch: '/v1/vdb-search',
+  vdbStatus: '/v1/vdb-status',
+} as const;
+
+/** Refact's VecDB states: `cooldown` is `done` with changes waiting to be indexed. */
+export type VecDbState = 'starting' | 'parsing' | 'done' | 'cooldown';
+
+/** `GET /v1/vdb-status`, and the `vecdb` field of `/v1/rag-status`: Refact's fields, then ours. */
+export interface VecDbStatus {
+  files_unprocessed: number;
+  files_total: number;
+  requests_made_since_start: number;
+  vectors_made_since_start: number;
+  /** Vectors in the vector index. */
+  db_size: number;
+  /** Vectors in the embedding cache (by chunk hash and model). */
+  db_cache_size: number;
+  state: VecDbState;
+  queue_additions: boolean;
+  vecdb_max_files_hit: boolean;
+  /** Error message → how many times it happened. */
+  vecdb_errors: Record<string, number>;
+  /** Ours: chunks in the lexical index. */
+  chunks_total: number;
+  /** Ours: chunks still waiting for a vector. */
+  vectors_pending: number;
+  /** Ours: the embedding model used, '' when vectors are off. */
+  embedding_model: string;
+  /** Ours: why vector search is off ('' when on); lexical and symbol search work regardless. */
+  vectors_off_reason: string;
+}
+
+/** `GET /v1/vdb-status` with the index turned off. */
+export interface VecDbTurnedOff {
+  success: 0;
+  detail: 'turned_off';
+}
+
+/** `POST /v1/vdb-search`. */
+export interface VdbSearchRequest {
+  query: string;
+  top_n: number;
+}
+
+/**
+ * One hit, in Refact's shape. Lines are 0-based and inclusive. `distance` is the cosine
+ * distance when a vector matched the chunk, else `1 − score / best score` of the fused ranking;
+ * `usefulness` is 100 for the best hit, falling to 25.
+ */
+export interface VdbSearchRecord {
+  vector: null;
+  file_path: string;
+  start_line: number;
+  end_line: number;
+  distance: number;
+  usefulness: number;
+}
+
+export interface VdbSearchResult {
+  query_text: string;
+  results: VdbSearchRecord[];
 }

@@ -1,17 +1,24 @@
 /**
  * The index's HTTP face, in Refact's shapes: `/v1/rag-status`, `/v1/ast-status`,
- * `/v1/ast-file-symbols`, `/v1/ast-file-dump`. With `--ast` off they say so instead of failing.
+ * `/v1/ast-file-symbols`, `/v1/ast-file-dump`. With `--ast` off they say so instead of failing;
+ * rag-status also reports retrieval (`--vecdb`).
  */
 import { readFile } from 'node:fs/promises';
 import { fileSymbols } from '../../core/ast/queries';
 import { dumpFile, toRefactDefinition } from '../../core/ast/refact-shape';
-import { IndexRoutes, type AstFileDumpRequest, type AstFileSymbolsRequest, type RagStatus } from '../../../src/protocol/workspace';
+import { IndexRoutes, type AstFileDumpRequest, type AstFileSymbolsRequest, type RagStatus, type VecDbStatus } from '../../../src/protocol/workspace';
 import type { AstIndexService } from '../../services/ast-index-service';
 import { uriToPath } from '../../services/workspace';
 import type { RouteModule } from '../app';
 import { problem } from '../errors';
 
-export function astRoutes(ast: AstIndexService | null): RouteModule {
+/** The part of retrieval that rag-status reports. */
+export interface VecdbStatusSource {
+  status(): VecDbStatus;
+  lastError(): string;
+}
+
+export function astRoutes(ast: AstIndexService | null, vecdb: VecdbStatusSource | null = null): RouteModule {
   const enabled = (): AstIndexService => {
     if (!ast) throw problem('Internal', 'the AST index is turned off; start the engine with --ast');
     return ast;
@@ -20,9 +27,9 @@ export function astRoutes(ast: AstIndexService | null): RouteModule {
     app.get(IndexRoutes.ragStatus, async (): Promise<RagStatus> => ({
       ast: ast ? ast.status() : null,
       ast_alive: ast ? 'working' : 'turned_off',
-      vecdb: null,
-      vecdb_alive: 'turned_off',
-      vec_db_error: '',
+      vecdb: vecdb ? vecdb.status() : null,
+      vecdb_alive: vecdb ? 'working' : 'turned_off',
+      vec_db_error: vecdb ? vecdb.lastError() : '',
     }));
     app.get(IndexRoutes.astStatus, async () => enabled().status());
     app.post<{ Body: AstFileSymbolsRequest }>(

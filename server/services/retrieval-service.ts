@@ -136,7 +136,10 @@ export class RetrievalService {
       if (this.embedder) cache += root.store.cacheSize(this.embedder.key);
     }
     const counters = this.vectorizer.counters();
-    const busy = this.state === 'done' && (this.queued > 0 || pending > 0);
+    // Vectors still coming count as work in progress, unless the embedder is failing (then the
+    // error says why and `vectors_pending` how many wait); queued file changes are a cooldown.
+    const vectoring = pending > 0 && this.vectorizer.lastError() === '';
+    const state = this.state !== 'done' ? this.state : this.queued > 0 ? 'cooldown' : vectoring ? 'parsing' : 'done';
     return {
       files_unprocessed: this.unprocessed,
       files_total: this.filesTotal,
@@ -144,7 +147,7 @@ export class RetrievalService {
       vectors_made_since_start: counters.vectors,
       db_size: vectors,
       db_cache_size: cache,
-      state: busy ? 'cooldown' : this.state,
+      state,
       queue_additions: this.queued > 0,
       vecdb_max_files_hit: this.maxFilesHit,
       vecdb_errors: counters.errors,

@@ -1,0 +1,95 @@
+/**
+ * The pure retrieval core: code-aware tokens, BM25 ranking over the chunks of a fixture
+ * project, incremental removal, symbol matches, and reciprocal-rank fusion with merging.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { Bm25Index } from '../../server/core/retrieval/bm25';
+import { codeTokens, identifiers } from '../../server/core/retrieval/code-tokens';
+import { fuse, usefulness } from '../../server/core/retrieval/fuse';
+import { SymbolIndex } from '../../server/core/retrieval/symbol-index';
+import { chunk, type ChunkRecord } from '../../server/workers/chunk';
+import { listFiles } from '../helpers/ast-golden';
+
+const SETTINGS = { windowTokens: 128, overlapLines: 3, tokenizer: null };
+
+async function fixtureIndex(language: string) {
+  const root = join(__dirname, '..', 'fixtures', 'ast', language);
+  const bm25 = new Bm25Index();
+  const symbols = new SymbolIndex();
+  const chunks = new Map<number, ChunkRecord & { path: string }>();
+  let id = 0;
+  for (const path of listFiles(root).filter((p) => !p.endsWith('.json'))) {
+    const rel = relative(root, path);
+    const out = await chunk({ file: { path: rel, relPath: rel, text: readFileSync(path, 'utf8') }, settings: SETTINGS });
+    for (const c of out.chunks) {
+      chunks.set(++id, { ...c, path: rel });
+      bm25.add(id, c);
+      symbols.add(id, c.names);
+    }
+  }
+  return { bm25, symbols, chunks };
+}
+
+describe('code-aware tokens', () => {
+  it('keeps identifiers whole and splits camelCase, snake_case and digits', () => {
+    assert.deepEqual(codeTokens('parseHTTPResponse(user_name2)'), ['parsehttpresponse', 'parse', 'http', 'response', 'user_name2', 'user', 'name']);
+    assert.deepEqual(identifiers('const x = getUser(self.account_id)'), ['getuser', 'account_id']);
+  });
+});
+
+describe('BM25 over a fixture project', () => {
+  it('ranks the chunk that defines what the query talks about first', async () => {
+    const { bm25, chunks } = await fixtureIndex('python');
+    const top = (query: string) => bm25.search(codeTokens(query), 3).map((h) => `${chunks.get(h.id)!.path}:${chunks.get(h.id)!.symbol}`);
+    assert.equal(top('goat weight age jump height')[0], 'zoo/goat.py:zoo::goat::Goat');
+    assert.match(top('self review of the animal')[0]!, /^zoo\/animal\.py:zoo::animal::Animal/);
+    assert.equal(top('cosmic goat')[0], 'main.py:main::CosmicGoat');
+    assert.deepEqual(top('nothing matches xyzzy'), []);
+  });
+
+  it('forgets removed chunks and their terms', async () => {
+    const { bm25, chunks } = await fixtureIndex('python');
+    const goat = [...chunks].find(([, c]) => c.symbol === 'zoo::goat::Goat')!;
+    bm25.remove(goat[0], goat[1]);
+    const after = bm25.search(codeTokens('goat weight age jump height'), 5).map((h) => chunks.get(h.id)!.symbol);
+    assert.ok(!after.includes('zoo::goat::Goat'), after.join(', '));
+    assert.ok(after.length > 0);
+    assert.equal(bm25.size, chunks.size - 1);
+  });
+
+  it('finds a declaration by a name the query mentions', async () => {
+    const { symbols, chunks } = await fixtureIndex('typescript');
+    const hits = symbols.search(identifiers('const g = new Goat(1);\nhelper(2)'), 5).map((h) => chunks.get(h.id)!.symbol);
+    assert.ok(hits.some((s) => s.endsWith('::Goat')), hits.join(', '));
+    assert.ok(hits.some((s) => s.endsWith('::helper')), hits.join(', '));
+  });
+});
+
+describe('reciprocal-rank fusion', () => {
+  const refs = new Map([
+    [1, { path: 'a.ts', line1: 0, line2: 9 }],
+    [2, { path: 'a.ts', line1: 10, line2: 19 }],
+    [3, { path: 'b.ts', line1: 0, line2: 5 }],
+    [4, { path: 'a.ts', line1: 40, line2: 49 }],
+    [5, { path: 'a.ts', line1: 80, line2: 89 }],
+    [6, { path: 'c.ts', line1: 0, line2: 1 }],
+  ]);
+  it('rewards agreement, merges touching ranges of one file, and caps results per file', () => {
+    const hits = fuse(
+      [
+        { name: 'lexical', weight: 1, ids: [1, 3, 4, 5] },
+        { name: 'vector', weight: 1, ids: [3, 2, 6], distances: new Map([[3, 0.1], [2, 0.2], [6, 0.3]]) },
+      ],
+      (id) => refs.get(id),
+      { k: 60, perFile: 2, limit: 10 },
+    );
+    assert.deepEqual(hits.map((h) => `${h.path}:${h.line1}-${h.line2}`), ['b.ts:0-5', 'a.ts:0-19', 'a.ts:40-49', 'c.ts:0-1']);
+    assert.deepEqual(hits[0]!.sources.sort(), ['lexical', 'vector']);
+    assert.equal(hits[1]!.distance, 0.2);
+    assert.equal(hits[2]!.distance, null);
+    assert.equal(usefulness(hits[0]!.score, hits[0]!.score), 100);
+  });
+});

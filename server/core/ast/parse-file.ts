@@ -2,7 +2,7 @@
  * From a file's text and syntax tree to its `FileAst`: the checks made before parsing (language,
  * size, minified or generated text) and the extraction made after, with the symbol cap.
  */
-import { Extraction, TooManySymbols, type LanguageRules } from './extract';
+import { Extraction, TooManySymbols } from './extract';
 import { isLanguageId, languageOfPath } from './languages';
 import { hasRules, rulesFor } from './lang/rules';
 import { fileOfficialPath } from './official-path';
@@ -75,4 +75,3 @@ function longestLine(text: string): number {
   }
 }
 
-export type { LanguageRules };

@@ -4,6 +4,7 @@
  * The tests share one code-server and run in order. Needs `bash scripts/setup-e2e.sh` and a build.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +30,14 @@ async function httpText(port: number, route: string): Promise<string> {
   return response.text();
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 describe('extension in code-server', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
+  let scratch = '';
   let engineLog = '';
   let enginePort = 0;
   let setupTimings = '';
@@ -39,7 +45,7 @@ describe('extension in code-server', { timeout: 600_000 }, () => {
   before(async () => {
     const tools = requireE2eTools();
     const started = Date.now();
-    const scratch = tempDir('e2e-scratch');
+    scratch = tempDir('e2e-scratch');
     const vsix = await packageVsix(tools, scratch);
     const packaged = Date.now();
     const engineDirs = join(scratch, 'engine');
@@ -62,6 +68,7 @@ describe('extension in code-server', { timeout: 600_000 }, () => {
   after(async () => {
     await workbench?.close();
     await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   it('activates, shows the engine running, and the engine answers on the tooltip port', async (t) => {
@@ -77,7 +84,7 @@ describe('extension in code-server', { timeout: 600_000 }, () => {
   it('sends a file opened from the explorer to the engine', async () => {
     const uri = pathToFileURL(join(server!.workspace, 'hello.ts')).href;
     await openFromExplorer(workbench!.page, 'hello.ts');
-    await waitForLogMatch(engineLog, new RegExp(`lsp: opened ${uri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), 30_000);
+    await waitForLogMatch(engineLog, new RegExp(`lsp: opened ${escapeRegExp(uri)} `), 30_000);
   });
 
   it('restarts the engine from the command palette on a new port', async () => {

@@ -6,7 +6,7 @@
  * the extension host and the engine it spawned) outlive the main process; `stop` ends the group.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, tempDir } from '../../helpers/engine-process';
@@ -30,6 +30,7 @@ export interface CodeServer {
   workspace: string;
   /** code-server's own output so far. */
   log(): string;
+  /** Ends code-server and everything it started, then removes its folders. */
   stop(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function startCodeServer(tools: E2eTools, vsix: string, options: Co
     stop: async () => {
       await stopGroup(child, exited);
       logStream.end();
+      rmSync(root, { recursive: true, force: true });
     },
   };
   try {
@@ -75,8 +77,9 @@ export async function startCodeServer(tools: E2eTools, vsix: string, options: Co
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     if (health.status !== 200) throw new Error(`/healthz answered ${health.status}`);
   } catch (error) {
+    const log = server.log();
     await server.stop();
-    throw new Error(`code-server did not start: ${(error as Error).message}\n${server.log()}`);
+    throw new Error(`code-server did not start: ${(error as Error).message}\n${log}`);
   }
   return server;
 }

@@ -34,7 +34,7 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** Packs the built extension (`dist/`) into a VSIX, as `npm run package` does. */
+/** Packs the built extension (`dist/`) into a VSIX with the flags `npm run package` uses. */
 export async function packageVsix(tools: E2eTools, outDir: string): Promise<string> {
   const vsix = join(outDir, 'refact-ts.vsix');
   await run(tools.vsce, ['package', '--no-dependencies', '--out', vsix], { cwd: REPO_ROOT });

@@ -9,6 +9,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   companion: () => import('./companion'),
   'ast-parse': () => import('./ast-parse'),
   'ast-engine': () => import('./ast-engine'),
+  retrieval: () => import('./retrieval'),
 };
 
 async function main(): Promise<void> {

@@ -3,12 +3,15 @@
  * another tool) and hands them on in coalesced batches. LSP watched-file events join the same
  * stream, so the index has one source of changes.
  */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import watcher, { type AsyncSubscription, type Event } from '@parcel/watcher';
 import { ChangeBatcher, type BatchTiming, type ChangeKind, type FileChange } from '../core/change-batcher';
 import type { Logger } from './logger';
 
 /** Directories never worth watching; the rest is filtered by the indexing rules downstream. */
-const WATCH_IGNORES = ['**/.git', '**/node_modules', '**/target', '**/__pycache__', '**/.venv', '**/venv'];
+const IGNORED_DIRS = new Set(['.git', 'node_modules', 'target', '__pycache__', '.venv', 'venv']);
+const WATCH_IGNORES = [...IGNORED_DIRS].map((name) => `**/${name}`);
 
 const KIND: Record<Event['type'], ChangeKind> = { create: 'created', update: 'changed', delete: 'deleted' };
 
@@ -66,6 +69,22 @@ export class FileWatcher {
       return;
     }
     this.report(events.map((e) => ({ path: e.path, kind: KIND[e.type] })));
+    const created = events.filter((e) => e.type === 'create').map((e) => e.path);
+    if (created.length > 0) void this.reportNewFolders(created);
+  }
+
+  /**
+   * Files written into a folder the moment it is created can land before the watch on that
+   * folder exists, and then no event names them (a checkout does this all the time). So a new
+   * folder's contents are listed once and reported as created too.
+   */
+  private async reportNewFolders(paths: readonly string[]): Promise<void> {
+    for (const path of paths) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isDirectory()) continue;
+      const files = await listFiles(path).catch(() => []);
+      if (files.length > 0) this.report(files.map((file) => ({ path: file, kind: 'created' as const })));
+    }
   }
 
   private schedule(): void {
@@ -79,4 +98,15 @@ export class FileWatcher {
       this.schedule();
     }, due);
   }
+}
+
+/** Every file below `dir`, skipping the folders the watcher ignores. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && !IGNORED_DIRS.has(entry.name)) out.push(...(await listFiles(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
 }

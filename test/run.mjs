@@ -29,7 +29,9 @@ if (files.length === 0) {
 const tap = join(mkdtempSync(join(tmpdir(), 'refact-ts-test-')), 'report.tap');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  // A test that hangs fails after five minutes, and a file whose tests are done but that keeps a
+  // handle open cannot hold the run: CI must end with a verdict, never wait forever.
+  ['--import', 'tsx', '--test', '--test-timeout=300000', '--test-force-exit', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 const report = readFileSync(tap, 'utf8');

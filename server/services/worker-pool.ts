@@ -72,6 +72,9 @@ export class WorkerPool {
       idleTimeout: options.idleTimeoutMs ?? 30_000,
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMiB ?? 256, maxYoungGenerationSizeMb: 16 },
     });
+    // Errors not tied to a task (a worker that cannot start) are emitted on the pool; with no
+    // listener they would be thrown as uncaught exceptions. Tasks still end by their time limit.
+    this.pool.on('error', (error: unknown) => options.logger?.error(`worker pool: ${describe(error)}`));
   }
 
   get threads(): number {

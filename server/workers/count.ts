@@ -1,7 +1,10 @@
 /**
- * The `count` worker task: token counts with tiktoken encodings. Each encoder is built once per
- * worker, on first use (building cl100k takes about 0.3 s, o200k about 0.7 s).
+ * The `count` worker task: token counts with tiktoken encodings, or with a Hugging Face
+ * `tokenizer.json`. Each encoder is built once per worker, on first use (building cl100k takes
+ * about 0.3 s, o200k about 0.7 s, a 7 MB tokenizer.json about as long).
  */
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
 
 export type EncodingName = 'cl100k_base' | 'o200k_base';
@@ -46,4 +49,44 @@ export async function count(input: CountInput): Promise<CountOutput> {
 export async function encode(input: { encoding: EncodingName; text: string }): Promise<{ tokens: number[] }> {
   const enc = await encoder(input.encoding);
   return { tokens: enc.encode(input.text, [], []) };
+}
+
+export interface TokenizerFile {
+  /** Absolute path of a `tokenizer.json`. */
+  file: string;
+  /** Its content hash: a file replaced at the same path is loaded again, not served stale. */
+  hash: string;
+}
+
+// The sanctioned per-worker cache of HF tokenizers, by path and hash. A few at most: each may
+// hold a large vocabulary, and an engine counts for one or two models at a time.
+const MAX_TOKENIZERS = 4;
+const tokenizers = new Map<string, Tokenizer>();
+
+function hfTokenizer(input: TokenizerFile): Tokenizer {
+  const key = `${input.file}\0${input.hash}`;
+  let found = tokenizers.get(key);
+  if (found) {
+    tokenizers.delete(key);
+  } else {
+    found = new Tokenizer(JSON.parse(readFileSync(input.file, 'utf8')) as object, {});
+    if (tokenizers.size >= MAX_TOKENIZERS) tokenizers.delete(tokenizers.keys().next().value!);
+  }
+  // Re-inserted last, so the map's first key is the least recently used.
+  tokenizers.set(key, found);
+  return found;
+}
+
+/**
+ * Counts tokens of each text with a `tokenizer.json`, without the special tokens its post-processor
+ * would add (a BOS per text would count once per piece of a prompt, not once per prompt).
+ */
+export function countWithTokenizer(input: TokenizerFile & { texts: string[] }): CountOutput {
+  const tokenizer = hfTokenizer(input);
+  return { counts: input.texts.map((text) => tokenizer.encode(text, { add_special_tokens: false }).ids.length) };
+}
+
+/** Loads a `tokenizer.json` (throwing if it cannot be) and says how big its vocabulary is. */
+export function probeTokenizer(input: TokenizerFile): { vocabSize: number } {
+  return { vocabSize: hfTokenizer(input).get_vocab(true).size };
 }

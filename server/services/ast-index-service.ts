@@ -14,6 +14,7 @@ import { decodeOutcome, encodeOutcome } from '../core/ast/outcome-codec';
 import type { ParseInput } from '../core/ast/parse-file';
 import { Resolver } from '../core/ast/resolve';
 import type { ParseOutcome } from '../core/ast/types';
+import { workspaceTree, type TreeInput, type WorkspaceTree } from '../core/ast/workspace-tree';
 import type { FileChange } from '../core/change-batcher';
 import { looksBinary } from '../core/indexing-rules';
 import type { AstState, AstStatus } from '../../src/protocol/workspace';
@@ -101,6 +102,11 @@ export class AstIndexService {
   onProgress(listener: (progress: IndexProgress) => void): () => void {
     this.progressListeners.add(listener);
     return () => this.progressListeners.delete(listener);
+  }
+
+  /** The indexed files under the workspace roots, with their symbols (for `@tree` and the tree tool). */
+  tree(options: Omit<TreeInput, 'roots'> = {}): WorkspaceTree {
+    return workspaceTree(this.index, { ...options, roots: [...this.roots].sort() });
   }
 
   /** Resolves when every job queued so far has finished (tests and benchmarks wait on it). */

@@ -240,8 +240,14 @@ export class AstIndexService {
       const root = this.rootOf(change.path);
       if (!root) continue;
       if (change.kind === 'deleted' || this.deps.files.reasonToSkip(change.path, root)) {
-        this.forget(change.path);
-        deleted.push(change.path);
+        // A deleted folder may come as one event for the folder alone (git checkout does this);
+        // a path that was an indexed file needs no look below it.
+        const under = `${change.path}/`;
+        const below = this.index.file(change.path) ? [] : [...this.index.paths()].filter((p) => p.startsWith(under));
+        for (const path of [change.path, ...below]) {
+          this.forget(path);
+          deleted.push(path);
+        }
         continue;
       }
       if (this.openText(change.path) !== null) continue;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,6 +123,46 @@ describe('AST index in the engine', () => {
     const line = await engine.waitForLog(/ast: \d+ files, .* \((\d+) reused from the store, (\d+) read/);
     assert.match(line, /\(3 reused from the store, 0 read/);
     assert.equal((await status(engine)).ast_index_files_total, 3);
+  });
+});
+
+describe('AST index across a branch switch', () => {
+  it('follows git checkout: files added, changed and removed by the switch', async () => {
+    const root = tempDir('ast-branch');
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { stdio: 'ignore' });
+    write(root, { 'src/common.ts': 'export function onMain(): number {\n  return 1;\n}\n', 'src/only-main.ts': 'export class MainOnly {}\n' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'main');
+    git('checkout', '-q', '-b', 'feature');
+    rmSync(join(root, 'src/only-main.ts'));
+    write(root, { 'src/common.ts': 'export function onFeature(): number {\n  return 2;\n}\n', 'src/feature/deep/only-feature.ts': 'export class FeatureOnly {}\n' });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'feature');
+    git('checkout', '-q', 'main');
+    const engine = await startEngineProcess({ args: ['--ast', '--workspace-folder', root] });
+    try {
+      await eventually('index done', async () => ((await status(engine)).state === 'done' ? true : null));
+      const symbolsOf = async (file: string) => {
+        const r = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, file) });
+        return r.status === 200 ? symbolNames(r.json) : null;
+      };
+      assert.deepEqual(await symbolsOf('src/common.ts'), ['src::common::onMain']);
+      git('checkout', '-q', 'feature');
+      await eventually('the switch to feature', async () => {
+        const common = await symbolsOf('src/common.ts');
+        const feature = await symbolsOf('src/feature/deep/only-feature.ts');
+        const gone = (await symbolsOf('src/only-main.ts')) === null;
+        return common?.includes('src::common::onFeature') && feature?.includes('src::feature::deep::only-feature::FeatureOnly') && gone ? true : null;
+      });
+      git('checkout', '-q', 'main');
+      await eventually('the switch back', async () => {
+        const common = await symbolsOf('src/common.ts');
+        return common?.includes('src::common::onMain') && (await symbolsOf('src/feature/deep/only-feature.ts')) === null && (await symbolsOf('src/only-main.ts')) !== null ? true : null;
+      });
+    } finally {
+      await engine.stop();
+    }
   });
 });
 

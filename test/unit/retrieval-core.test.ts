@@ -60,6 +60,21 @@ describe('BM25 over a fixture project', () => {
     assert.equal(bm25.size, chunks.size - 1);
   });
 
+  it('answers as a fresh index after heavy churn squeezes out removed documents', () => {
+    // Enough removals to compact posting lists and to renumber the document slots.
+    const doc = (i: number) => ({ terms: ['common', `rare${i % 50}`, `id${i}`], counts: [1 + (i % 3), 1, 1] });
+    const churned = new Bm25Index();
+    for (let i = 1; i <= 5000; i++) churned.add(i, doc(i));
+    for (let i = 1; i <= 5000; i++) if (i % 7 !== 0) churned.remove(i, doc(i));
+    for (let i = 5001; i <= 5200; i++) churned.add(i, doc(i));
+    const fresh = new Bm25Index();
+    for (let i = 1; i <= 5200; i++) if (i > 5000 || i % 7 === 0) fresh.add(i, doc(i));
+    assert.equal(churned.size, fresh.size);
+    for (const query of [['common'], ['rare7', 'common'], ['id14', 'rare14'], ['id13']]) {
+      assert.deepEqual(churned.search(query, 20), fresh.search(query, 20), query.join(' '));
+    }
+  });
+
   it('finds a declaration by a name the query mentions', async () => {
     const { symbols, chunks } = await fixtureIndex('typescript');
     const hits = symbols.search(identifiers('const g = new Goat(1);\nhelper(2)'), 5).map((h) => chunks.get(h.id)!.symbol);

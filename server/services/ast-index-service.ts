@@ -174,14 +174,18 @@ export class AstIndexService {
       if (row && row.size === info.size && row.mtimeMs === mtimeMs && this.openText(path) === null) reusable.set(path, file);
       else toRead.push(file);
     });
-    for (const store of this.stores.values()) {
-      for (const { path, outcome } of store.outcomes()) {
-        const decoded = reusable.has(path) ? decodeOutcome(outcome, this.strings) : null;
-        if (!decoded) continue;
-        reusable.delete(path);
-        this.apply(path, stored.get(path)!.hash, decoded, false);
-        this.unparsed--;
-        await this.yieldSometimes();
+    for (const [root, store] of [...this.stores]) {
+      try {
+        for (const { path, outcome } of store.outcomes()) {
+          const decoded = reusable.has(path) ? decodeOutcome(outcome, this.strings) : null;
+          if (!decoded) continue;
+          reusable.delete(path);
+          this.apply(path, stored.get(path)!.hash, decoded, false);
+          this.unparsed--;
+          await this.yieldSometimes();
+        }
+      } catch (error) {
+        this.recover(root, store, error);
       }
     }
     // What could not be decoded (or had no row after all) is read and parsed again.
@@ -342,14 +346,24 @@ export class AstIndexService {
     }
     for (const root of this.roots) {
       const store = this.storeFor(`${root}/`)!;
-      const gone: string[] = [];
-      for (const row of store.stamps()) {
-        if (listed.has(row.path)) stored.set(row.path, row);
-        else gone.push(row.path);
+      try {
+        const gone: string[] = [];
+        for (const row of store.stamps()) {
+          if (listed.has(row.path)) stored.set(row.path, row);
+          else gone.push(row.path);
+        }
+        store.delete(gone);
+      } catch (error) {
+        this.recover(root, store, error);
       }
-      store.delete(gone);
     }
     return stored;
+  }
+
+  /** A store that fails a read is set aside and replaced by an empty one: its files parse again. */
+  private recover(root: string, store: IndexStore, error: unknown): void {
+    this.deps.logger.warn(`ast: index store for ${root} failed a read: ${(error as Error).message}`);
+    this.stores.set(root, IndexStore.reset(store, this.deps.cacheDir, root, this.deps.contentVersion, this.deps.logger));
   }
 
   private persist(rows: StoredFile[]): void {

@@ -1,8 +1,8 @@
 /**
  * The persistent index of one workspace root: an SQLite file (libsql, WAL) under the cache
- * directory, one row per file with its content hash, stat, and parse outcome as JSON. SQLite's
- * journal makes a kill -9 at any moment lose at most the last batch; a file that does not open
- * or fails its check is set aside and rebuilt, never a crash.
+ * directory, one row per file with its content hash, stat, and encoded parse outcome. SQLite's
+ * journal makes a kill -9 at any moment lose at most the last batch; a file that does not open,
+ * or fails a read later, is set aside and rebuilt, never a crash.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
@@ -56,11 +56,20 @@ export class IndexStore {
     try {
       return new IndexStore(openChecked(file, contentVersion), file);
     } catch (error) {
-      const aside = `${file}.broken-${Date.now()}`;
-      logger.warn(`index store ${file} is unusable (${(error as Error).message}); moved to ${aside}, rebuilding`);
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+      setAside(file, (error as Error).message, logger);
       return new IndexStore(openChecked(file, contentVersion), file);
     }
+  }
+
+  /** Sets this store's file aside and opens an empty one in its place (after a read error). */
+  static reset(broken: IndexStore, cacheDir: string, root: string, contentVersion: string, logger: Logger): IndexStore {
+    try {
+      broken.db.close();
+    } catch {
+      // Already unusable; the file is moved aside below either way.
+    }
+    setAside(broken.file, 'a read failed', logger);
+    return IndexStore.open(cacheDir, root, contentVersion, logger);
   }
 
   /** Every stored file without its outcome (which can be large); the caller decides which are stale. */
@@ -115,13 +124,21 @@ export class IndexStore {
   }
 }
 
+function setAside(file: string, reason: string, logger: Logger): void {
+  const aside = `${file}.broken-${Date.now()}`;
+  logger.warn(`index store ${file} is unusable (${reason}); moved to ${aside}, rebuilding`);
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+}
+
 function openChecked(file: string, contentVersion: string): Db {
   const db = new Database(file);
   try {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    const check = db.prepare('PRAGMA quick_check').get() as Record<string, string> | undefined;
-    const verdict = check ? Object.values(check)[0] : 'no answer';
-    if (verdict !== 'ok') throw new Error(`quick_check: ${verdict}`);
+    // Reading the schema touches the header and first page: a file that is not a database fails
+    // here. A full quick_check would read the whole file (about 2 s for 10k files' outcomes) on
+    // every start; deeper damage surfaces as a read error, and the index then rebuilds (see
+    // AstIndexService.loadStores).
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
     const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
     if (version !== SCHEMA_VERSION) {
       db.exec(`DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; PRAGMA user_version = ${SCHEMA_VERSION};`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -193,6 +193,37 @@ describe('AST index under stress', () => {
       assert.equal(done.ast_index_files_total, 600);
       assert.equal(done.ast_index_symbols_total, 600 * 3);
       assert.doesNotMatch(second.log(), /unusable|rebuilding/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('rebuilds when the store is damaged past its header', async () => {
+    const root = tempDir('ast-damaged');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`m${i}.py`] = `class Model${i}:\n    def run(self):\n        return ${i}\n`;
+    write(root, files);
+    const cacheDir = tempDir('ast-cache');
+    const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
+    await eventually('first index', async () => ((await status(first)).state === 'done' ? true : null));
+    // A clean stop folds the write-ahead log into the file, so the damage below hits live pages.
+    first.process.kill('SIGTERM');
+    await first.exited;
+    // Overwrite every other page after the first two with garbage; the header stays readable.
+    const index = join(cacheDir, 'index');
+    const file = join(index, readdirSync(index).find((name) => name.endsWith('.sqlite'))!);
+    const bytes = readFileSync(file);
+    for (let page = 2; page * 4096 < bytes.length; page += 2) bytes.fill(0xa5, page * 4096, page * 4096 + 4096);
+    writeFileSync(file, bytes);
+    const second = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
+    try {
+      const done = await eventually('the rebuilt index', async () => {
+        const s = await status(second);
+        return s.state === 'done' ? s : null;
+      });
+      assert.equal(done.ast_index_files_total, 150);
+      assert.equal(done.ast_index_symbols_total, 300);
+      assert.match(second.log(), /failed a read|unusable/);
     } finally {
       await second.stop();
     }

@@ -24,13 +24,15 @@ export class StringPool {
     return value;
   }
 
-  /** Rewrites the file's strings in place to their pooled copies. */
+  /**
+   * Rewrites the strings that recur across files (names, kinds, targets, modules) in place to
+   * their pooled copies. Paths, scopes and signatures are the file's own and are left alone.
+   */
   internFile(file: FileAst): FileAst {
     for (const usage of file.usages) {
       usage.kind = this.intern(usage.kind);
       usage.name = this.intern(usage.name);
       usage.target = this.intern(usage.target);
-      usage.scope = this.intern(usage.scope);
       usage.qualifier = usage.qualifier.length ? usage.qualifier.map((q) => this.intern(q)) : NONE;
       if (usage.module !== undefined) usage.module = this.intern(usage.module);
       if (usage.receiverType !== undefined) usage.receiverType = this.intern(usage.receiverType);
@@ -38,7 +40,6 @@ export class StringPool {
     for (const def of file.definitions) {
       def.kind = this.intern(def.kind);
       def.name = this.intern(def.name);
-      def.parent = this.intern(def.parent);
       def.bases = def.bases.length ? def.bases.map((b) => this.intern(b)) : NONE;
       if (def.type !== undefined) def.type = this.intern(def.type);
     }

@@ -65,21 +65,25 @@ export function decodeOutcome(text: string, pool: StringPool): ParseOutcome | nu
   }
   if (encoded?.v !== CODEC_VERSION) return null;
   if ('skip' in encoded) return encoded.skip;
-  const table = encoded.s.map((value) => pool.intern(value));
+  // Paths, scopes and signatures belong to this file alone, so they stay as decoded; names,
+  // kinds, targets and modules recur across files and are pooled, each once per file.
+  const table = encoded.s;
+  const pooled: (string | undefined)[] = new Array(table.length);
   const at = (i: number): string => table[i]!;
-  const opt = (i: number): string | undefined => (i === NONE ? undefined : table[i]);
+  const shared = (i: number): string => (pooled[i] ??= pool.intern(table[i]!));
+  const opt = (i: number): string | undefined => (i === NONE ? undefined : shared(i));
   const definitions = encoded.d.map((row): AstDefinition => {
     const def: AstDefinition = {
       path: at(row[0]!),
-      name: at(row[1]!),
-      kind: at(row[2]!) as SymbolKind,
+      name: shared(row[1]!),
+      kind: shared(row[2]!) as SymbolKind,
       parent: row[3] === NONE ? null : at(row[3]!),
       declLine1: row[4]!,
       declLine2: row[5]!,
       bodyLine1: row[6]!,
       bodyLine2: row[7]!,
       signature: at(row[8]!),
-      bases: row.length > 10 ? row.slice(10).map(at) : [],
+      bases: row.length > 10 ? row.slice(10).map(shared) : [],
     };
     const type = opt(row[9]!);
     if (type !== undefined) def.type = type;
@@ -87,10 +91,10 @@ export function decodeOutcome(text: string, pool: StringPool): ParseOutcome | nu
   });
   const usages = encoded.u.map((row): AstUsage => {
     const usage: AstUsage = {
-      kind: at(row[0]!) as UsageKind,
-      name: at(row[1]!),
-      target: at(row[2]!),
-      qualifier: row.length > 8 ? row.slice(8).map(at) : [],
+      kind: shared(row[0]!) as UsageKind,
+      name: shared(row[1]!),
+      target: shared(row[2]!),
+      qualifier: row.length > 8 ? row.slice(8).map(shared) : [],
       line: row[4]!,
       scope: at(row[5]!),
     };
@@ -105,7 +109,7 @@ export function decodeOutcome(text: string, pool: StringPool): ParseOutcome | nu
   const [path, language, filePath, lines] = encoded.f;
   const file: FileAst = {
     path: at(path),
-    language: at(language) as FileAst['language'],
+    language: shared(language) as FileAst['language'],
     filePath: at(filePath),
     lines,
     definitions,

@@ -6,11 +6,11 @@
  * on the same files. AST_BENCH_FILES sets the corpus size (default 10,000).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Agent } from 'node:http';
-import { fmt, freePort, get, percentile, stop, timeToFirstAnswer, type BenchRow } from './lib';
+import { collectFiles, fmt, freePort, get, percentile, stop, timeToFirstAnswer, type BenchRow } from './lib';
 
 const ROOT = resolve(__dirname, '..');
 const ENGINE = join(ROOT, 'dist', 'server', 'main.js');
@@ -24,28 +24,6 @@ const SOURCES: { dir: string; pattern: RegExp; share: number }[] = [
   { dir: '/usr/include', pattern: /\.(h|hpp)$/, share: 0.2 },
 ];
 
-function collect(dir: string, pattern: RegExp, limit: number, out: string[] = []): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    if (out.length >= limit) break;
-    const path = join(dir, name);
-    let info;
-    try {
-      info = statSync(path);
-    } catch {
-      continue;
-    }
-    if (info.isDirectory()) collect(path, pattern, limit, out);
-    else if (pattern.test(name) && info.size > 0 && info.size < 1_000_000) out.push(path);
-  }
-  return out;
-}
-
 /** Copies the corpus into a workspace whose own path the indexing blocklist does not cover. */
 function buildCorpus(): { workspace: string; files: number; byLanguage: Record<string, number> } {
   const workspace = mkdtempSync(join(tmpdir(), 'refact-ts-bench-corpus-'));
@@ -53,7 +31,7 @@ function buildCorpus(): { workspace: string; files: number; byLanguage: Record<s
   let files = 0;
   for (const source of SOURCES) {
     const wanted = Math.min(Math.floor(TOTAL * source.share), TOTAL - files);
-    for (const path of collect(source.dir, source.pattern, wanted)) {
+    for (const path of collectFiles(source.dir, (name, size) => source.pattern.test(name) && size > 0 && size < 1_000_000, wanted)) {
       // Folder names such as node_modules, dist or lib are blocklisted; flatten them away.
       const target = join(workspace, `src${files % 50}`, relative(source.dir, path).replace(/[/\\]/g, '__'));
       mkdirSync(dirname(target), { recursive: true });

@@ -5,7 +5,7 @@
  * two threads, skips by reason, peak RSS, index build time and definition-query p50/p99.
  * AST_BENCH_FILES caps the file count (default 10,000).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { AstIndex } from '../server/core/ast/ast-index';
 import type { ParseInput } from '../server/core/ast/parse-file';
@@ -14,34 +14,12 @@ import { Resolver } from '../server/core/ast/resolve';
 import type { ParseOutcome } from '../server/core/ast/types';
 import { parseFiles } from '../server/services/ast-tasks';
 import { WorkerPool, defaultThreads } from '../server/services/worker-pool';
-import { fmt, percentile, type BenchRow } from './lib';
+import { collectFiles, fmt, percentile, type BenchRow } from './lib';
 
 const ROOT = resolve(__dirname, '..');
 const WORKERS = join(ROOT, 'dist', 'server', 'workers');
 const EXTENSIONS = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 const SLICE = 400;
-
-function collect(dir: string, limit: number, out: string[] = []): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    if (out.length >= limit) break;
-    const path = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) collect(path, limit, out);
-    else if (EXTENSIONS.test(name) && stat.size > 0) out.push(path);
-  }
-  return out;
-}
 
 /** Reads and parses in slices, as an indexer would, so the texts are not all held at once. */
 async function parseAll(files: string[], threads: number): Promise<{ seconds: number; outcomes: ParseOutcome[] }> {
@@ -61,7 +39,7 @@ async function parseAll(files: string[], threads: number): Promise<{ seconds: nu
 
 export async function run(): Promise<BenchRow[]> {
   const limit = Number(process.env.AST_BENCH_FILES ?? 10_000);
-  const files = collect(join(ROOT, 'node_modules'), limit);
+  const files = collectFiles(join(ROOT, 'node_modules'), (name, size) => EXTENSIONS.test(name) && size > 0, limit);
   const megabytes = files.reduce((sum, path) => sum + statSync(path).size, 0) / 1e6;
   const rows: BenchRow[] = [
     { bench: 'ast-parse', metric: 'files (node_modules JS/TS)', value: files.length, unit: 'files' },

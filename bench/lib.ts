@@ -1,8 +1,9 @@
-/** Shared helpers for benchmarks: percentiles, timing, process and HTTP probes. */
+/** Shared helpers for benchmarks: percentiles, timing, process and HTTP probes, corpus files. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export interface BenchRow {
   bench: string;
@@ -93,3 +94,29 @@ export function rssMiB(pid: number): number {
 }
 
 export const fmt = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+/**
+ * Files below `dir` that `keep` accepts by name and size, depth first in sorted order (the same
+ * corpus every run), until `limit` are found; entries that cannot be read are passed over.
+ */
+export function collectFiles(dir: string, keep: (name: string, size: number) => boolean, limit: number, out: string[] = []): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (out.length >= limit) break;
+    const path = join(dir, name);
+    let info;
+    try {
+      info = statSync(path);
+    } catch {
+      continue;
+    }
+    if (info.isDirectory()) collectFiles(path, keep, limit, out);
+    else if (keep(name, info.size)) out.push(path);
+  }
+  return out;
+}

@@ -23,34 +23,21 @@ import { RetrievalService, type SearchOptions } from '../server/services/retriev
 import { WorkerPool, defaultThreads } from '../server/services/worker-pool';
 import { WorkspaceService } from '../server/services/workspace';
 import { WorkspaceFiles } from '../server/services/workspace-files';
-import { fmt, percentile, type BenchRow } from './lib';
+import { collectFiles, fmt, percentile, type BenchRow } from './lib';
 
 const ROOT = resolve(__dirname, '..');
 const WORKERS = join(ROOT, 'dist', 'server', 'workers');
 const TOTAL = Number(process.env.RETRIEVAL_BENCH_FILES ?? 9_000);
 const QUERIES = 300;
 
-function collect(dir: string, limit: number, out: string[] = []): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    if (out.length >= limit) break;
-    const path = join(dir, name);
-    const info = statSync(path, { throwIfNoEntry: false });
-    if (!info) continue;
-    if (info.isDirectory()) collect(path, limit, out);
-    else if (/\.(js|ts|mjs|cjs)$/.test(name) && !/\.(min|d)\.[jt]s$/.test(name) && info.size > 200 && info.size < 300_000) out.push(path);
-  }
-  return out;
+/** JS/TS sources, not minified bundles or declarations, neither trivial nor generated-huge. */
+function isCorpusFile(name: string, size: number): boolean {
+  return /\.(js|ts|mjs|cjs)$/.test(name) && !/\.(min|d)\.[jt]s$/.test(name) && size > 200 && size < 300_000;
 }
 
 function buildCorpus(): string {
   const workspace = mkdtempSync(join(tmpdir(), 'refact-ts-bench-retrieval-'));
-  collect(join(ROOT, 'node_modules'), TOTAL).forEach((path, i) => {
+  collectFiles(join(ROOT, 'node_modules'), isCorpusFile, TOTAL).forEach((path, i) => {
     // Blocklisted folder names (node_modules, dist, lib) are flattened away.
     const target = join(workspace, `pkg${i % 64}`, relative(join(ROOT, 'node_modules'), path).replace(/[/\\]/g, '__'));
     mkdirSync(dirname(target), { recursive: true });

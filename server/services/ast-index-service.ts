@@ -20,7 +20,7 @@ import { looksBinary } from '../core/indexing-rules';
 import type { AstState, AstStatus } from '../../src/protocol/workspace';
 import { parseFiles } from './ast-tasks';
 import type { DocumentsService } from './documents';
-import type { FileWatcher } from './file-watcher';
+import { followWorkspace, type FileWatcher } from './file-watcher';
 import { IndexStore, type FileStamp, type StoredFile } from './index-store';
 import type { Logger } from './logger';
 import type { WorkerPool } from './worker-pool';
@@ -75,15 +75,8 @@ export class AstIndexService {
     this.unsubscribe.push(
       watcher.onBatch((batch) => this.enqueue('file changes', () => this.applyChanges(batch))),
       documents.onEvent((event) => this.onDocument(event.kind, event.uri)),
-      workspace.onEvent((event) => {
-        // Files the editor saw change (LSP watched files) join the watcher's batches.
-        if (event.kind === 'created' || event.kind === 'changed' || event.kind === 'deleted') watcher.report([{ path: event.path, kind: event.kind }]);
-        if (event.kind === 'folder-added') void watcher.watch(event.path);
-        if (event.kind === 'folder-removed') void watcher.unwatch(event.path);
-        if (event.kind === 'folder-added' || event.kind === 'folder-removed') this.enqueue('rescan', () => this.scan());
-      }),
+      followWorkspace(workspace, watcher, () => this.enqueue('rescan', () => this.scan())),
     );
-    for (const folder of workspace.list()) void watcher.watch(folder);
     this.enqueue('scan', () => this.scan());
   }
 

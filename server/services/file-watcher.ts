@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import watcher, { type AsyncSubscription, type Event } from '@parcel/watcher';
 import { ChangeBatcher, type BatchTiming, type ChangeKind, type FileChange } from '../core/change-batcher';
 import type { Logger } from './logger';
+import type { WorkspaceService } from './workspace';
 
 /** Directories never worth watching; the rest is filtered by the indexing rules downstream. */
 const IGNORED_DIRS = new Set(['.git', 'node_modules', 'target', '__pycache__', '.venv', 'venv']);
@@ -109,4 +110,21 @@ async function listFiles(dir: string): Promise<string[]> {
     else if (entry.isFile()) out.push(path);
   }
   return out;
+}
+
+/**
+ * Keeps `watcher` in step with the workspace, for a service that indexes from its batches: files
+ * the editor saw change (LSP watched files) join the batches, added folders are watched and
+ * removed ones dropped, and `onFolders` runs after each folder change (the service rescans).
+ * Starts watching the current folders; returns the unsubscribe.
+ */
+export function followWorkspace(workspace: WorkspaceService, watcher: FileWatcher, onFolders: () => void): () => void {
+  const off = workspace.onEvent((event) => {
+    if (event.kind === 'created' || event.kind === 'changed' || event.kind === 'deleted') watcher.report([{ path: event.path, kind: event.kind }]);
+    if (event.kind === 'folder-added') void watcher.watch(event.path);
+    if (event.kind === 'folder-removed') void watcher.unwatch(event.path);
+    if (event.kind === 'folder-added' || event.kind === 'folder-removed') onFolders();
+  });
+  for (const folder of workspace.list()) void watcher.watch(folder);
+  return off;
 }

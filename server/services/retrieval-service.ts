@@ -19,7 +19,7 @@ import type { ChunkedFile, ChunkInput, ChunkSettings } from '../workers/chunk';
 import type { CapsResult } from './caps-service';
 import type { DocumentsService } from './documents';
 import { createEmbedder, type Embedder } from './embedder';
-import type { FileWatcher } from './file-watcher';
+import { followWorkspace, type FileWatcher } from './file-watcher';
 import type { Logger } from './logger';
 import { RetrievalRoot } from './retrieval-root';
 import { RetrievalStore, type FileStamp } from './retrieval-store';
@@ -96,14 +96,8 @@ export class RetrievalService {
         const path = uriToPath(event.uri);
         if (path && (event.kind === 'saved' || event.kind === 'closed')) this.enqueue('document', () => this.applyChanges([{ path, kind: 'changed' }]));
       }),
-      workspace.onEvent((event) => {
-        if (event.kind === 'created' || event.kind === 'changed' || event.kind === 'deleted') watcher.report([{ path: event.path, kind: event.kind }]);
-        if (event.kind === 'folder-added') void watcher.watch(event.path);
-        if (event.kind === 'folder-removed') void watcher.unwatch(event.path);
-        if (event.kind === 'folder-added' || event.kind === 'folder-removed') this.enqueue('rescan', () => this.scan());
-      }),
+      followWorkspace(workspace, watcher, () => this.enqueue('rescan', () => this.scan())),
     );
-    for (const folder of workspace.list()) void watcher.watch(folder);
     this.enqueue('setup', () => this.setup());
     this.enqueue('scan', () => this.scan());
     const poll = this.deps.capsPollMs ?? 60_000;

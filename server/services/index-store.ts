@@ -4,14 +4,13 @@
  * journal makes a kill -9 at any moment lose at most the last batch; a file that does not open,
  * or fails a read later, is set aside and rebuilt, never a crash.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import Database from 'libsql';
+import type Database from 'libsql';
 import type { Logger } from './logger';
+import { closeSqliteFile, openSqliteFile, setAside, storeFile, type Db, type SqliteLayout } from './sqlite-file';
 
 /** Bump when the table layout changes; older files are rebuilt. */
 const SCHEMA_VERSION = 1;
+const WHAT = 'index store';
 
 /** What decides whether a stored outcome is still good: the file's hash and stat. */
 export interface FileStamp {
@@ -26,8 +25,6 @@ export interface StoredFile extends FileStamp {
   /** The parse outcome (a `ParseOutcome`), as JSON text; parsed lazily by the caller. */
   outcome: string;
 }
-
-type Db = InstanceType<typeof Database>;
 
 export class IndexStore {
   private readonly selectOutcome: Database.Statement<unknown[]>;
@@ -50,15 +47,8 @@ export class IndexStore {
    * stored outcomes; when it changes, stored rows are dropped so every file is parsed again.
    */
   static open(cacheDir: string, root: string, contentVersion: string, logger: Logger): IndexStore {
-    const dir = join(cacheDir, 'index');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${basename(root) || 'root'}-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.sqlite`);
-    try {
-      return new IndexStore(openChecked(file, contentVersion), file);
-    } catch (error) {
-      setAside(file, (error as Error).message, logger);
-      return new IndexStore(openChecked(file, contentVersion), file);
-    }
+    const file = storeFile(cacheDir, 'index', root);
+    return new IndexStore(openSqliteFile(file, layout(contentVersion), logger), file);
   }
 
   /** Sets this store's file aside and opens an empty one in its place (after a read error). */
@@ -68,7 +58,7 @@ export class IndexStore {
     } catch {
       // Already unusable; the file is moved aside below either way.
     }
-    setAside(broken.file, 'a read failed', logger);
+    setAside(broken.file, WHAT, 'a read failed', logger);
     return IndexStore.open(cacheDir, root, contentVersion, logger);
   }
 
@@ -116,48 +106,24 @@ export class IndexStore {
 
   /** Folds the write-ahead log into the main file, so the file on disk stands alone. */
   close(): void {
-    try {
-      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    } finally {
-      this.db.close();
-    }
+    closeSqliteFile(this.db);
   }
 }
 
-function setAside(file: string, reason: string, logger: Logger): void {
-  const aside = `${file}.broken-${Date.now()}`;
-  logger.warn(`index store ${file} is unusable (${reason}); moved to ${aside}, rebuilding`);
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
-}
-
-function openChecked(file: string, contentVersion: string): Db {
-  const db = new Database(file);
-  try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    // Reading the schema touches the header and first page: a file that is not a database fails
-    // here. A full quick_check would read the whole file (about 2 s for 10k files' outcomes) on
-    // every start; deeper damage surfaces as a read error, and the index then rebuilds (see
-    // AstIndexService.loadStores).
-    db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-    if (version !== SCHEMA_VERSION) {
-      db.exec(`DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta; PRAGMA user_version = ${SCHEMA_VERSION};`);
-    }
-    db.exec(`
+function layout(contentVersion: string): SqliteLayout {
+  return {
+    what: WHAT,
+    schemaVersion: SCHEMA_VERSION,
+    tables: ['files', 'meta'],
+    create: `
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS files (
         path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL, outcome TEXT NOT NULL
-      ) WITHOUT ROWID;`);
-    const stored = db.prepare("SELECT value FROM meta WHERE key = 'content_version'").get() as { value: string } | undefined;
-    if (stored?.value !== contentVersion) {
-      db.transaction(() => {
-        db.exec('DELETE FROM files');
-        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('content_version', ?)").run(contentVersion);
-      })();
-    }
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+      ) WITHOUT ROWID;`,
+    content: { key: 'content_version', value: contentVersion, clear: 'DELETE FROM files' },
+    // A full quick_check would read the whole file (about 2 s for 10k files' outcomes) on every
+    // start; deeper damage surfaces as a read error, and the index then rebuilds (see
+    // AstIndexService.loadStores).
+    check: 'header',
+  };
 }

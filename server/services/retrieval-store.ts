@@ -5,12 +5,11 @@
  * replaced in one transaction, so a kill at any moment leaves each file old or new, never
  * half. The in-memory lexical and symbol indexes are rebuilt from these rows at start.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import Database from 'libsql';
+import { existsSync, statSync } from 'node:fs';
+import type Database from 'libsql';
 import type { ChunkRecord } from '../workers/chunk';
 import type { Logger } from './logger';
+import { closeSqliteFile, openSqliteFile, storeFile, type Db, type SqliteLayout } from './sqlite-file';
 
 const SCHEMA_VERSION = 1;
 
@@ -33,7 +32,6 @@ export interface StoredChunk {
   names: string[];
 }
 
-type Db = InstanceType<typeof Database>;
 type Statement = Database.Statement<unknown[]>;
 
 export class RetrievalStore {
@@ -62,17 +60,8 @@ export class RetrievalStore {
    * are text hashes, still right for chunks that come out the same).
    */
   static open(cacheDir: string, root: string, chunkerVersion: string, logger: Logger): RetrievalStore {
-    const dir = join(cacheDir, 'retrieval');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${basename(root) || 'root'}-${createHash('sha1').update(root).digest('hex').slice(0, 12)}.sqlite`);
-    try {
-      return new RetrievalStore(openChecked(file, chunkerVersion), file);
-    } catch (error) {
-      const aside = `${file}.broken-${Date.now()}`;
-      logger.warn(`retrieval store ${file} is unusable (${(error as Error).message}); moved to ${aside}, rebuilding`);
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
-      return new RetrievalStore(openChecked(file, chunkerVersion), file);
-    }
+    const file = storeFile(cacheDir, 'retrieval', root);
+    return new RetrievalStore(openSqliteFile(file, layout(chunkerVersion), logger), file);
   }
 
   stamps(): FileStamp[] {
@@ -156,11 +145,7 @@ export class RetrievalStore {
   }
 
   close(): void {
-    try {
-      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    } finally {
-      this.db.close();
-    }
+    closeSqliteFile(this.db);
   }
 }
 
@@ -204,19 +189,13 @@ function toFloats(bytes: Buffer): Float32Array {
   return out;
 }
 
-function openChecked(file: string, chunkerVersion: string): Db {
-  const db = new Database(file);
-  try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    const check = db.prepare('PRAGMA quick_check').get() as Record<string, string> | undefined;
-    const verdict = check ? Object.values(check)[0] : 'no answer';
-    if (verdict !== 'ok') throw new Error(`quick_check: ${verdict}`);
-    const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-    if (version !== SCHEMA_VERSION) {
-      db.exec(`DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS chunks; DROP TABLE IF EXISTS embeddings; DROP TABLE IF EXISTS meta; PRAGMA user_version = ${SCHEMA_VERSION};`);
-    }
+function layout(chunkerVersion: string): SqliteLayout {
+  return {
+    what: 'retrieval store',
+    schemaVersion: SCHEMA_VERSION,
+    tables: ['files', 'chunks', 'embeddings', 'meta'],
     // AUTOINCREMENT: a chunk id is never reused, which the in-memory indexes rely on.
-    db.exec(`
+    create: `
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS chunks (
@@ -224,17 +203,9 @@ function openChecked(file: string, chunkerVersion: string): Db {
         kind TEXT NOT NULL, symbol TEXT NOT NULL, hash TEXT NOT NULL, text TEXT NOT NULL, terms TEXT NOT NULL, names TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS chunks_path ON chunks (path);
-      CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`);
-    const stored = db.prepare("SELECT value FROM meta WHERE key = 'chunker'").get() as { value: string } | undefined;
-    if (stored?.value !== chunkerVersion) {
-      db.transaction(() => {
-        db.exec('DELETE FROM files; DELETE FROM chunks;');
-        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('chunker', ?)").run(chunkerVersion);
-      })();
-    }
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+      CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;`,
+    // The embedding cache stays: its keys are text hashes, still right for chunks that come out the same.
+    content: { key: 'chunker', value: chunkerVersion, clear: 'DELETE FROM files; DELETE FROM chunks;' },
+    check: 'quick_check',
+  };
 }

@@ -183,23 +183,8 @@ export class Bm25Index {
   }
 
   private compact(term: string, p: Postings): void {
-    let w = 0;
-    for (let r = 0; r < p.n; r++) {
-      if (this.ids[p.slots[r]!]! < 0) continue;
-      p.slots[w] = p.slots[r]!;
-      p.tfs[w] = p.tfs[r]!;
-      w++;
-    }
-    if (w === 0) {
-      this.postings.delete(term);
-      return;
-    }
-    p.n = w;
-    p.dead = 0;
-    if (p.slots.length > 4 * w) {
-      p.slots = p.slots.slice(0, Math.max(4, w * 2));
-      p.tfs = p.tfs.slice(0, Math.max(4, w * 2));
-    }
+    const ids = this.ids;
+    if (rewrite(p, (slot) => (ids[slot]! < 0 ? -1 : slot)) === 0) this.postings.delete(term);
   }
 
   /** Squeezes dead slots out of every posting list; live slots keep their order. */
@@ -221,20 +206,30 @@ export class Bm25Index {
     this.ids.fill(-1, next, this.used);
     this.used = next;
     this.normsVersion = -1;
-    for (const [term, p] of this.postings) {
-      let w = 0;
-      for (let r = 0; r < p.n; r++) {
-        const slot = to[p.slots[r]!]!;
-        if (slot < 0) continue;
-        p.slots[w] = slot;
-        p.tfs[w] = p.tfs[r]!;
-        w++;
-      }
-      p.n = w;
-      p.dead = 0;
-      if (w === 0) this.postings.delete(term);
-    }
+    for (const [term, p] of this.postings) if (rewrite(p, (slot) => to[slot]!) === 0) this.postings.delete(term);
   }
+}
+
+/**
+ * Keeps the postings whose slot `to` maps to a slot (dead ones map to -1), renamed to it, in
+ * order; frees most of the room when few remain. Returns how many remain.
+ */
+function rewrite(p: Postings, to: (slot: number) => number): number {
+  let w = 0;
+  for (let r = 0; r < p.n; r++) {
+    const slot = to(p.slots[r]!);
+    if (slot < 0) continue;
+    p.slots[w] = slot;
+    p.tfs[w] = p.tfs[r]!;
+    w++;
+  }
+  p.n = w;
+  p.dead = 0;
+  if (w > 0 && p.slots.length > 4 * w) {
+    p.slots = p.slots.slice(0, Math.max(4, w * 2));
+    p.tfs = p.tfs.slice(0, Math.max(4, w * 2));
+  }
+  return w;
 }
 
 function grow(p: Postings): void {

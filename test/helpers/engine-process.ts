@@ -3,10 +3,10 @@
  * its own config and cache directories, and waits for its readiness line instead of sleeping.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ENGINE_MAIN = resolve(__dirname, '../../dist/server/main.js');
 
@@ -48,6 +48,35 @@ export async function freePort(): Promise<number> {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `refact-ts-${prefix}-`));
+}
+
+/** Writes files below `root` by relative path, making folders as needed. */
+export function writeFiles(root: string, files: Record<string, string | Buffer>): void {
+  for (const [relative, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, relative)), { recursive: true });
+    writeFileSync(join(root, relative), content);
+  }
+}
+
+/** POSTs `body` as JSON to the engine's HTTP port; resolves with the status and the parsed answer. */
+export async function postJson(engine: EngineProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${engine.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+/**
+ * Polls `check` (a readiness signal, never a sleep) until it returns a value; a check that throws
+ * (the engine not listening yet) counts as not yet. Fails after the deadline with the last error.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const value = await check().catch((error) => ((last = error), null));
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 export async function startEngineProcess(options: EngineStartOptions = {}): Promise<EngineProcess> {

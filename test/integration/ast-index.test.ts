@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startEngineProcess, tempDir, type EngineProcess } from '../helpers/engine-process';
+import { eventually, postJson, startEngineProcess, tempDir, writeFiles, type EngineProcess } from '../helpers/engine-process';
 import { initializeParams, lspClient } from '../helpers/lsp-client';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [relative, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, relative)), { recursive: true });
-    writeFileSync(join(root, relative), text);
-  }
-}
 
 function project(): string {
   const root = tempDir('ast-project');
-  write(root, {
+  writeFiles(root, {
     'src/shapes.ts': 'export class Shape {\n  area(): number {\n    return 0;\n  }\n}\n\nexport class Square extends Shape {\n  constructor(private side: number) {\n    super();\n  }\n  override area(): number {\n    return this.side * this.side;\n  }\n}\n',
     'src/main.ts': "import { Square } from './shapes';\n\nexport function total(): number {\n  const s = new Square(2);\n  return s.area();\n}\n",
     'tools/report.py': 'class Report:\n    def render(self):\n        return "ok"\n\ndef main():\n    Report().render()\n',
@@ -25,24 +18,8 @@ function project(): string {
   return root;
 }
 
-async function post(engine: EngineProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${engine.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json() };
-}
-
 async function status(engine: EngineProcess): Promise<any> {
   return (await fetch(`${engine.baseUrl}/v1/ast-status`)).json();
-}
-
-/** Polls `check` until it returns a value, or fails after the deadline with the last state. */
-async function eventually<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 const symbolNames = (json: any[]) => json.map((d) => d.official_path.join('::'));
@@ -73,7 +50,7 @@ describe('AST index in the engine', () => {
   });
 
   it('answers a file\'s symbols in Refact\'s shape, with resolved usages', async () => {
-    const result = await post(engine, '/v1/ast-file-symbols', { file_url: pathToFileURL(join(root, 'src/shapes.ts')).href });
+    const result = await postJson(engine, '/v1/ast-file-symbols', { file_url: pathToFileURL(join(root, 'src/shapes.ts')).href });
     assert.equal(result.status, 200);
     const names = symbolNames(result.json);
     assert.ok(names.includes('src::shapes::Square'), names.join(', '));
@@ -82,7 +59,7 @@ describe('AST index in the engine', () => {
     assert.equal(square.symbol_type, 'StructDeclaration');
     assert.deepEqual(square.this_class_derived_from, ['Shape']);
     assert.equal(square.cpath, join(root, 'src/shapes.ts'));
-    const main = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, 'src/main.ts') });
+    const main = await postJson(engine, '/v1/ast-file-symbols', { file_url: join(root, 'src/main.ts') });
     const total = main.json.find((d: any) => d.official_path.join('::') === 'src::main::total');
     const resolved = total.usages.map((u: any) => u.resolved_as);
     assert.ok(resolved.includes('src::shapes::Square::area'), JSON.stringify(total.usages));
@@ -98,21 +75,21 @@ describe('AST index in the engine', () => {
     const fresh = join(root, 'src/fresh.ts');
     writeFileSync(fresh, 'export function freshlyAdded(): number {\n  return 1;\n}\n');
     await eventually('the new file', async () => {
-      const r = await post(engine, '/v1/ast-file-symbols', { file_url: fresh });
+      const r = await postJson(engine, '/v1/ast-file-symbols', { file_url: fresh });
       return r.status === 200 && symbolNames(r.json).includes('src::fresh::freshlyAdded') ? true : null;
     });
     writeFileSync(fresh, 'export function renamedLater(): number {\n  return 2;\n}\n');
     await eventually('the rename', async () => {
-      const names = symbolNames((await post(engine, '/v1/ast-file-symbols', { file_url: fresh })).json);
+      const names = symbolNames((await postJson(engine, '/v1/ast-file-symbols', { file_url: fresh })).json);
       return names.includes('src::fresh::renamedLater') && !names.includes('src::fresh::freshlyAdded') ? true : null;
     });
     rmSync(fresh);
-    await eventually('the deletion', async () => ((await post(engine, '/v1/ast-file-symbols', { file_url: fresh })).status === 404 ? true : null));
+    await eventually('the deletion', async () => ((await postJson(engine, '/v1/ast-file-symbols', { file_url: fresh })).status === 404 ? true : null));
   });
 
   it('answers bad requests with a reason', async () => {
-    assert.equal((await post(engine, '/v1/ast-file-symbols', {})).status, 400);
-    const missing = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, 'nope.ts') });
+    assert.equal((await postJson(engine, '/v1/ast-file-symbols', {})).status, 400);
+    const missing = await postJson(engine, '/v1/ast-file-symbols', { file_url: join(root, 'nope.ts') });
     assert.equal(missing.status, 404);
     assert.match(missing.json.detail, /not found/i);
   });
@@ -130,13 +107,13 @@ describe('AST index across a branch switch', () => {
   it('follows git checkout: files added, changed and removed by the switch', async () => {
     const root = tempDir('ast-branch');
     const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { stdio: 'ignore' });
-    write(root, { 'src/common.ts': 'export function onMain(): number {\n  return 1;\n}\n', 'src/only-main.ts': 'export class MainOnly {}\n' });
+    writeFiles(root, { 'src/common.ts': 'export function onMain(): number {\n  return 1;\n}\n', 'src/only-main.ts': 'export class MainOnly {}\n' });
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-q', '-m', 'main');
     git('checkout', '-q', '-b', 'feature');
     rmSync(join(root, 'src/only-main.ts'));
-    write(root, { 'src/common.ts': 'export function onFeature(): number {\n  return 2;\n}\n', 'src/feature/deep/only-feature.ts': 'export class FeatureOnly {}\n' });
+    writeFiles(root, { 'src/common.ts': 'export function onFeature(): number {\n  return 2;\n}\n', 'src/feature/deep/only-feature.ts': 'export class FeatureOnly {}\n' });
     git('add', '-A');
     git('commit', '-q', '-m', 'feature');
     git('checkout', '-q', 'main');
@@ -144,7 +121,7 @@ describe('AST index across a branch switch', () => {
     try {
       await eventually('index done', async () => ((await status(engine)).state === 'done' ? true : null));
       const symbolsOf = async (file: string) => {
-        const r = await post(engine, '/v1/ast-file-symbols', { file_url: join(root, file) });
+        const r = await postJson(engine, '/v1/ast-file-symbols', { file_url: join(root, file) });
         return r.status === 200 ? symbolNames(r.json) : null;
       };
       assert.deepEqual(await symbolsOf('src/common.ts'), ['src::common::onMain']);
@@ -175,7 +152,7 @@ describe('AST index under stress', () => {
         `export class Thing${i} {\n  run(): number {\n    return helper${(i + 1) % 600}();\n  }\n}\n` +
         `export function helper${i}(): number {\n  return ${i};\n}\n`;
     }
-    write(root, files);
+    writeFiles(root, files);
     const cacheDir = tempDir('ast-cache');
     const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
     await eventually('parsing to begin', async () => {
@@ -202,7 +179,7 @@ describe('AST index under stress', () => {
     const root = tempDir('ast-damaged');
     const files: Record<string, string> = {};
     for (let i = 0; i < 150; i++) files[`m${i}.py`] = `class Model${i}:\n    def run(self):\n        return ${i}\n`;
-    write(root, files);
+    writeFiles(root, files);
     const cacheDir = tempDir('ast-cache');
     const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
     await eventually('first index', async () => ((await status(first)).state === 'done' ? true : null));

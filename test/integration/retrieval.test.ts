@@ -6,21 +6,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEngineProcess, tempDir, type EngineProcess } from '../helpers/engine-process';
+import { eventually, postJson, startEngineProcess, tempDir, writeFiles, type EngineProcess } from '../helpers/engine-process';
 import { tinyEmbedder } from '../helpers/tiny-embedder';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [relative, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, relative)), { recursive: true });
-    writeFileSync(join(root, relative), text);
-  }
-}
 
 function project(): string {
   const root = tempDir('retrieval-project');
-  write(root, {
+  writeFiles(root, {
     'src/billing/invoice.ts': 'export class InvoiceBuilder {\n  private lines: number[] = [];\n  addLine(amount: number): this {\n    this.lines.push(amount);\n    return this;\n  }\n  total(): number {\n    return this.lines.reduce((a, b) => a + b, 0);\n  }\n}\n',
     'src/auth/session.ts': 'export function refreshSessionToken(token: string): string {\n  const expiry = Date.now() + 3600_000;\n  return `${token}.${expiry}`;\n}\n\nexport function revokeSession(id: string): void {\n  sessions.delete(id);\n}\n\nconst sessions = new Map<string, string>();\n',
     'tools/report.py': 'class QuarterlyReport:\n    def render_table(self, rows):\n        return "\\n".join(str(r) for r in rows)\n\n\ndef main():\n    QuarterlyReport().render_table([1, 2])\n',
@@ -29,24 +22,8 @@ function project(): string {
   return root;
 }
 
-async function post(engine: EngineProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${engine.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json() };
-}
-
 async function vdbStatus(engine: EngineProcess): Promise<any> {
   return (await fetch(`${engine.baseUrl}/v1/vdb-status`)).json();
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await check().catch((error) => ((last = error), null));
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Waits until chunking is done and, when vectors are on, every chunk has its vector. */
@@ -62,7 +39,7 @@ async function settled(engine: EngineProcess, withVectors: boolean): Promise<any
 const files = (json: any) => json.results.map((r: any) => r.file_path.split('/').slice(-2).join('/'));
 
 async function search(engine: EngineProcess, query: string, topN = 5): Promise<string[]> {
-  const r = await post(engine, '/v1/vdb-search', { query, top_n: topN });
+  const r = await postJson(engine, '/v1/vdb-search', { query, top_n: topN });
   assert.equal(r.status, 200, JSON.stringify(r.json));
   return files(r.json);
 }
@@ -83,7 +60,7 @@ describe('retrieval with no embedding model', () => {
   after(() => engine.stop());
 
   it('answers lexical and symbol matches in Refact\'s shape, and says why vectors are off', async () => {
-    const r = await post(engine, '/v1/vdb-search', { query: 'how is the invoice total computed from its lines', top_n: 3 });
+    const r = await postJson(engine, '/v1/vdb-search', { query: 'how is the invoice total computed from its lines', top_n: 3 });
     assert.equal(r.status, 200);
     assert.equal(r.json.query_text, 'how is the invoice total computed from its lines');
     const first = r.json.results[0];
@@ -104,7 +81,7 @@ describe('retrieval with no embedding model', () => {
   });
 
   it('answers bad requests with a reason', async () => {
-    assert.equal((await post(engine, '/v1/vdb-search', { query: 'x' })).status, 400);
+    assert.equal((await postJson(engine, '/v1/vdb-search', { query: 'x' })).status, 400);
   });
 
   it('forgets a deleted file in every index, and indexes a new one', async () => {
@@ -112,7 +89,7 @@ describe('retrieval with no embedding model', () => {
     rmSync(join(root, 'tools/report.py'));
     await eventually('the deletion', async () => ((await vdbStatus(engine)).chunks_total < before ? true : null));
     assert.ok(!(await search(engine, 'QuarterlyReport render_table', 10)).includes('tools/report.py'));
-    write(root, { 'tools/export.py': 'def export_csv_rows(rows):\n    return ",".join(rows)\n' });
+    writeFiles(root, { 'tools/export.py': 'def export_csv_rows(rows):\n    return ",".join(rows)\n' });
     await eventually('the new file', async () => ((await search(engine, 'export csv rows'))[0] === 'tools/export.py' ? true : null));
   });
 });
@@ -137,7 +114,7 @@ describe('retrieval with the fixture ONNX model', () => {
     assert.equal(status.vectors_off_reason, '');
     assert.ok(status.vectors_made_since_start >= status.db_cache_size && status.db_cache_size > 0, JSON.stringify(status));
     // The exact text of a chunk is at cosine distance ~0 from its own vector.
-    const r = await post(engine, '/v1/vdb-search', { query: 'Add replicas behind the load balancer.', top_n: 3 });
+    const r = await postJson(engine, '/v1/vdb-search', { query: 'Add replicas behind the load balancer.', top_n: 3 });
     const hit = r.json.results.find((x: any) => x.file_path.endsWith('guide.md'));
     assert.ok(hit && hit.distance < 0.2, JSON.stringify(r.json));
   });
@@ -155,7 +132,7 @@ describe('retrieval with the fixture ONNX model', () => {
     assert.equal(second.db_size, first.db_size);
     assert.equal(second.vectors_made_since_start, 0, 'a re-index embeds nothing the cache has');
     // A changed file embeds only its new chunks.
-    write(root, { 'src/auth/session.ts': 'export function refreshSessionToken(token: string): string {\n  return token + "!";\n}\n' });
+    writeFiles(root, { 'src/auth/session.ts': 'export function refreshSessionToken(token: string): string {\n  return token + "!";\n}\n' });
     const third = await eventually('the change', async () => {
       const s = await vdbStatus(engine);
       return s.vectors_made_since_start > 0 && s.vectors_pending === 0 && s.db_size === s.chunks_total ? s : null;
@@ -233,7 +210,7 @@ describe('retrieval turned off', () => {
   it('answers as Refact does without --vecdb', async () => {
     const engine = await startEngineProcess();
     try {
-      const r = await post(engine, '/v1/vdb-search', { query: 'x', top_n: 1 });
+      const r = await postJson(engine, '/v1/vdb-search', { query: 'x', top_n: 1 });
       assert.equal(r.status, 500);
       assert.match(r.json.detail, /Vector db is not running/);
       assert.deepEqual(await vdbStatus(engine), { success: 0, detail: 'turned_off' });

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../server/services/logger';
 import { WorkspaceFiles } from '../../server/services/workspace-files';
-import { tempDir } from '../helpers/engine-process';
-
-function write(root: string, files: Record<string, string | Buffer>): void {
-  for (const [relative, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, relative)), { recursive: true });
-    writeFileSync(join(root, relative), content);
-  }
-}
+import { tempDir, writeFiles } from '../helpers/engine-process';
 
 const logger = createLogger({ kind: 'stderr' }, 'error');
 
 describe('workspace files', () => {
   it('lists a git repository with its ignores, blocklist and size checks', async () => {
     const root = tempDir('repo');
-    write(root, {
+    writeFiles(root, {
       'src/main.ts': 'export const x = 1;\n',
       'src/untracked.py': 'print(1)\n',
       'ignored/out.txt': 'x\n',
@@ -44,7 +36,7 @@ describe('workspace files', () => {
 
   it('walks a folder outside git with its .gitignore files, lists nested repositories by git, and honours the file cap', async () => {
     const root = tempDir('plain');
-    write(root, { 'a.ts': 'a\n', 'b.ts': 'b\n', 'sub/c.go': 'package c\n', 'sub/.gitignore': 'gen/\n*.pb.go\n', 'sub/gen/x.go': 'package gen\n', 'sub/api.pb.go': 'package sub\n', 'build/gen.ts': 'x\n', 'nested/keep.rs': 'fn a() {}\n', 'nested/skip.log': 'l\n', 'nested/.gitignore': '*.log\n' });
+    writeFiles(root, { 'a.ts': 'a\n', 'b.ts': 'b\n', 'sub/c.go': 'package c\n', 'sub/.gitignore': 'gen/\n*.pb.go\n', 'sub/gen/x.go': 'package gen\n', 'sub/api.pb.go': 'package sub\n', 'build/gen.ts': 'x\n', 'nested/keep.rs': 'fn a() {}\n', 'nested/skip.log': 'l\n', 'nested/.gitignore': '*.log\n' });
     execFileSync('git', ['init', '-q', join(root, 'nested')]);
     const files = new WorkspaceFiles({ configDir: tempDir('config'), home: '/nonexistent', logger, maxFiles: 3 });
     const listing = await files.list([root]);
@@ -59,9 +51,9 @@ describe('workspace files', () => {
     const root = tempDir('main');
     const extra = tempDir('extra');
     const config = tempDir('config');
-    write(root, { 'm.py': 'x = 1\n' });
-    write(extra, { 'lib.py': 'y = 2\n' });
-    write(config, { 'indexing.yaml': `additional_indexing_dirs: ["${extra}"]\n` });
+    writeFiles(root, { 'm.py': 'x = 1\n' });
+    writeFiles(extra, { 'lib.py': 'y = 2\n' });
+    writeFiles(config, { 'indexing.yaml': `additional_indexing_dirs: ["${extra}"]\n` });
     const listing = await new WorkspaceFiles({ configDir: config, home: '/nonexistent', logger, maxFiles: 100 }).list([root]);
     assert.deepEqual(listing.files.sort(), [join(extra, 'lib.py'), join(root, 'm.py')].sort());
   });

@@ -80,7 +80,10 @@ export class Bm25Index {
 
   add(id: number, doc: TermCounts): void {
     if (this.slotOf.has(id)) this.remove(id, doc);
-    if (this.used === this.ids.length) this.growSlots();
+    if (this.used === this.ids.length) {
+      this.ids = doubled(this.ids);
+      this.lengths = doubled(this.lengths);
+    }
     const slot = this.used++;
     let length = 0;
     for (let i = 0; i < doc.terms.length; i++) {
@@ -91,7 +94,10 @@ export class Bm25Index {
         p = { slots: new Int32Array(4), tfs: new Uint16Array(4), n: 0, dead: 0 };
         this.postings.set(doc.terms[i]!, p);
       }
-      if (p.n === p.slots.length) grow(p);
+      if (p.n === p.slots.length) {
+        p.slots = doubled(p.slots);
+        p.tfs = doubled(p.tfs);
+      }
       p.slots[p.n] = slot;
       p.tfs[p.n] = tf;
       p.n++;
@@ -173,15 +179,6 @@ export class Bm25Index {
     return norms;
   }
 
-  private growSlots(): void {
-    const ids = new Float64Array(this.ids.length * 2);
-    ids.set(this.ids);
-    const lengths = new Uint32Array(this.lengths.length * 2);
-    lengths.set(this.lengths);
-    this.ids = ids;
-    this.lengths = lengths;
-  }
-
   private compact(term: string, p: Postings): void {
     const ids = this.ids;
     if (rewrite(p, (slot) => (ids[slot]! < 0 ? -1 : slot)) === 0) this.postings.delete(term);
@@ -232,13 +229,11 @@ function rewrite(p: Postings, to: (slot: number) => number): number {
   return w;
 }
 
-function grow(p: Postings): void {
-  const slots = new Int32Array(p.slots.length * 2);
-  slots.set(p.slots);
-  const tfs = new Uint16Array(p.tfs.length * 2);
-  tfs.set(p.tfs);
-  p.slots = slots;
-  p.tfs = tfs;
+/** A copy of `array` with twice its room. */
+function doubled<T extends Int32Array | Uint16Array | Uint32Array | Float64Array>(array: T): T {
+  const out = new (array.constructor as new (length: number) => T)(array.length * 2);
+  out.set(array);
+  return out;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface StoredChunk {
 type Statement = Database.Statement<unknown[]>;
 
 export class RetrievalStore {
-  private readonly s: Record<'upsertFile' | 'restamp' | 'deleteFile' | 'chunksOf' | 'deleteChunks' | 'insertChunk' | 'chunkText' | 'vector' | 'putVector', Statement>;
+  private readonly s: Record<'upsertFile' | 'restamp' | 'deleteFile' | 'filesUnder' | 'chunksOf' | 'deleteChunks' | 'insertChunk' | 'chunkText' | 'vector' | 'putVector', Statement>;
 
   private constructor(
     private readonly db: Db,
@@ -45,6 +45,8 @@ export class RetrievalStore {
       upsertFile: db.prepare('INSERT OR REPLACE INTO files (path, hash, size, mtime_ms) VALUES (?, ?, ?, ?)'),
       restamp: db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?'),
       deleteFile: db.prepare('DELETE FROM files WHERE path = ?'),
+      // '0' follows '/' in code order, so this range is every path below a folder.
+      filesUnder: db.prepare("SELECT path FROM files WHERE path > ? || '/' AND path < ? || '0'"),
       chunksOf: db.prepare('SELECT id, line1, line2, hash, terms, names FROM chunks WHERE path = ?'),
       deleteChunks: db.prepare('DELETE FROM chunks WHERE path = ?'),
       insertChunk: db.prepare('INSERT INTO chunks (path, line1, line2, kind, symbol, hash, text, terms, names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -92,12 +94,13 @@ export class RetrievalStore {
     return result;
   }
 
-  /** Forgets files; returns their chunks. */
+  /** Forgets files, and every file below a path that was a folder; returns their chunks. */
   removeFiles(paths: readonly string[]): StoredChunk[] {
     const removed: StoredChunk[] = [];
     if (paths.length === 0) return removed;
+    const below = paths.flatMap((path) => (this.s.filesUnder.all(path, path) as { path: string }[]).map((row) => row.path));
     this.db.transaction(() => {
-      for (const path of paths) {
+      for (const path of [...paths, ...below]) {
         removed.push(...(this.s.chunksOf.all(path) as RawChunk[]).map((r) => decode({ ...r, path })));
         this.s.deleteChunks.run(path);
         this.s.deleteFile.run(path);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, postJson, startEngineProcess, tempDir, writeFiles, type EngineProcess } from '../helpers/engine-process';
@@ -91,6 +91,12 @@ describe('retrieval with no embedding model', () => {
     assert.ok(!(await search(engine, 'QuarterlyReport render_table', 10)).includes('tools/report.py'));
     writeFiles(root, { 'tools/export.py': 'def export_csv_rows(rows):\n    return ",".join(rows)\n' });
     await eventually('the new file', async () => ((await search(engine, 'export csv rows'))[0] === 'tools/export.py' ? true : null));
+  });
+
+  it('forgets every file of a folder moved away (the watcher reports the folder alone)', async () => {
+    assert.ok((await search(engine, 'refreshSessionToken', 10)).includes('auth/session.ts'));
+    renameSync(join(root, 'src/auth'), join(tempDir('moved-away'), 'auth'));
+    await eventually('the folder deletion', async () => (!(await search(engine, 'refreshSessionToken', 10)).includes('auth/session.ts') ? true : null));
   });
 });
 

@@ -3,8 +3,6 @@
  * dependencies, start them in order, and dispose them in reverse on SIGTERM, SIGINT,
  * `GET /v1/graceful-shutdown` or LSP `exit`.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
@@ -19,20 +17,16 @@ import { modelsRoutes } from './http/routes/models';
 import { providersRoutes } from './http/routes/providers';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
-import { AstIndexService } from './services/ast-index-service';
 import { CapsService } from './services/caps-service';
 import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
-import { FileWatcher } from './services/file-watcher';
 import { createHttpGet } from './services/http-get';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
-import { RetrievalService } from './services/retrieval-service';
 import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
 import { WorkspaceService } from './services/workspace';
-import { WorkerPool } from './services/worker-pool';
 import { WorkspaceFiles } from './services/workspace-files';
 import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
 
@@ -72,10 +66,13 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const providers = new ProvidersService(providersStore, caps, options.experimental);
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
-  const shared = options.ast || options.vecdb ? startIndexing(lifetime, logger) : null;
-  const ast = shared && options.ast ? startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger, ...shared }) : null;
-  const retrieval = shared && options.vecdb
-    ? startRetrieval(lifetime, {
+  // The index's native modules (libsql, hnswlib, onnxruntime, the watcher, piscina) load only
+  // when an index is asked for, so a plain engine starts fast and small.
+  const indexing = options.ast || options.vecdb ? await import('./indexing') : null;
+  const shared = indexing ? indexing.startIndexing(lifetime, logger) : null;
+  const ast = indexing && shared && options.ast ? indexing.startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger, ...shared }) : null;
+  const retrieval = indexing && shared && options.vecdb
+    ? indexing.startRetrieval(lifetime, {
         workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared,
         files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
       })
@@ -137,53 +134,6 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   }
   logger.info(`engine ${ENGINE_VERSION} started (workspace: ${workspace.list().join(', ') || 'none'})`);
   return { httpPort, lspPort, stopped, shutdown };
-}
-
-interface IndexingParts {
-  pool: WorkerPool;
-  watcher: FileWatcher;
-}
-
-/** The worker pool and the file watcher that the AST index and retrieval share; disposed after both. */
-function startIndexing(lifetime: Lifetime, logger: Logger): IndexingParts {
-  const pool = new WorkerPool({ workersDir: join(__dirname, 'workers'), logger });
-  lifetime.push('worker pool', () => pool.dispose());
-  const watcher = new FileWatcher(logger);
-  lifetime.push('file watcher', () => watcher.dispose());
-  return { pool, watcher };
-}
-
-interface AstIndexParts extends IndexingParts {
-  workspace: WorkspaceService;
-  files: WorkspaceFiles;
-  documents: DocumentsService;
-  cacheDir: string;
-  logger: Logger;
-}
-
-function startAstIndex(lifetime: Lifetime, parts: AstIndexParts): AstIndexService {
-  // Stored parse results are as good as the extractor that made them: a new parse worker
-  // build invalidates them.
-  const contentVersion = buildHash('parse.js');
-  const ast = new AstIndexService({ ...parts, contentVersion });
-  lifetime.push('ast index', () => ast.dispose());
-  ast.start();
-  return ast;
-}
-
-interface RetrievalParts extends AstIndexParts {
-  caps: CapsService;
-}
-
-function startRetrieval(lifetime: Lifetime, parts: RetrievalParts): RetrievalService {
-  const retrieval = new RetrievalService({ ...parts, chunkerBuild: buildHash('chunk.js') });
-  lifetime.push('retrieval', () => retrieval.dispose());
-  retrieval.start();
-  return retrieval;
-}
-
-function buildHash(worker: string): string {
-  return createHash('sha1').update(readFileSync(join(__dirname, 'workers', worker))).digest('hex').slice(0, 16);
 }
 
 async function runFromCommandLine(argv: string[]): Promise<void> {

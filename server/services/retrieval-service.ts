@@ -63,7 +63,6 @@ const CANDIDATES = 100;
  * the benchmark's call sites symbols alone find the defining file more often than BM25 does.
  */
 const SYMBOL_WEIGHT = 3;
-const NO_VDB = 'Vector db is not running, check if you have --vecdb parameter and a vectorization model is running on server side.';
 
 export class RetrievalService {
   private readonly roots = new Map<string, RetrievalRoot>();
@@ -213,7 +212,6 @@ export class RetrievalService {
     };
   }
 
-  static readonly turnedOffDetail = NO_VDB;
 
   private enqueue(name: string, job: () => Promise<unknown>): void {
     this.queued++;

@@ -150,3 +150,6 @@ export interface VdbSearchResult {
   query_text: string;
   results: VdbSearchRecord[];
 }
+
+/** Refact's `detail` when `/v1/vdb-search` is called on an engine without a vector db. */
+export const VECDB_NOT_RUNNING = 'Vector db is not running, check if you have --vecdb parameter and a vectorization model is running on server side.';

@@ -2,8 +2,8 @@
  * Retrieval's HTTP face, in Refact's shapes: `POST /v1/vdb-search` and `GET /v1/vdb-status`.
  * With `--vecdb` off they answer as Refact does: a 500 with its detail, and `turned_off`.
  */
-import { VecdbRoutes, type VdbSearchRequest, type VdbSearchResult, type VecDbStatus, type VecDbTurnedOff } from '../../../src/protocol/workspace';
-import { RetrievalService } from '../../services/retrieval-service';
+import { VECDB_NOT_RUNNING, VecdbRoutes, type VdbSearchRequest, type VdbSearchResult, type VecDbStatus, type VecDbTurnedOff } from '../../../src/protocol/workspace';
+import type { RetrievalService } from '../../services/retrieval-service';
 import type { RouteModule } from '../app';
 import { problem } from '../errors';
 
@@ -21,7 +21,7 @@ export function vecdbRoutes(retrieval: RetrievalService | null): RouteModule {
         },
       },
       async (request): Promise<VdbSearchResult> => {
-        if (!retrieval) throw problem('Internal', RetrievalService.turnedOffDetail);
+        if (!retrieval) throw problem('Internal', VECDB_NOT_RUNNING);
         return retrieval.search(request.body.query, request.body.top_n);
       },
     );

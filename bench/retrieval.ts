@@ -1,6 +1,6 @@
 /**
- * Issue 4: retrieval on a large corpus of code nobody here wrote (JS/TS from node_modules,
- * flattened into a scratch workspace). The real `RetrievalService` indexes it through the
+ * Issue 4: retrieval on a large corpus of code nobody here wrote (JS/TS from node_modules and
+ * Python from the local Python install, flattened into a scratch workspace). The real `RetrievalService` indexes it through the
  * worker pool (no embedding model: lexical + symbols), then:
  * - quality: call sites of names defined in exactly one other corpus file; the query is the 20
  *   lines before the call plus the call line with the name removed; recall@5/@10 of the defining
@@ -8,10 +8,11 @@
  *   = path of a sentence-embedding .onnx with tokenizer.json beside it; skipped otherwise);
  * - chunks indexed per second, search p50/p99 over the whole index, store size per 1,000 chunks;
  * - embeddings per second with the fixture model at 1 and N pool threads.
- * RETRIEVAL_BENCH_FILES sets the corpus size (default 9,000 files, about 100k chunks).
+ * RETRIEVAL_BENCH_FILES caps the JS/TS files (default 9,000), RETRIEVAL_BENCH_PADDING the Python
+ * files (default 1,500); together over 100k chunks.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ParseOutcome } from '../server/core/ast/types';
 import { parseFiles } from '../server/services/ast-tasks';
@@ -35,14 +36,20 @@ function isCorpusFile(name: string, size: number): boolean {
   return /\.(js|ts|mjs|cjs)$/.test(name) && !/\.(min|d)\.[jt]s$/.test(name) && size > 200 && size < 300_000;
 }
 
+/** Python from the local Python install pads the corpus past 100k chunks (the issue's size). */
+const PADDING = { dir: join(homedir(), '.pyenv'), files: Number(process.env.RETRIEVAL_BENCH_PADDING ?? 1_500) };
+
 function buildCorpus(): string {
   const workspace = mkdtempSync(join(tmpdir(), 'refact-ts-bench-retrieval-'));
-  collectFiles(join(ROOT, 'node_modules'), isCorpusFile, TOTAL).forEach((path, i) => {
-    // Blocklisted folder names (node_modules, dist, lib) are flattened away.
-    const target = join(workspace, `pkg${i % 64}`, relative(join(ROOT, 'node_modules'), path).replace(/[/\\]/g, '__'));
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(path, target);
-  });
+  const copy = (source: string, paths: string[], prefix: string) =>
+    paths.forEach((path, i) => {
+      // Blocklisted folder names (node_modules, dist, lib) are flattened away.
+      const target = join(workspace, `${prefix}${i % 64}`, relative(source, path).replace(/[/\\]/g, '__'));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(path, target);
+    });
+  copy(join(ROOT, 'node_modules'), collectFiles(join(ROOT, 'node_modules'), isCorpusFile, TOTAL), 'pkg');
+  copy(PADDING.dir, collectFiles(PADDING.dir, (name, size) => name.endsWith('.py') && size > 200 && size < 300_000, PADDING.files), 'py');
   return workspace;
 }
 
@@ -174,7 +181,7 @@ export async function run(): Promise<BenchRow[]> {
   const b = 'retrieval';
   const chunks = status.chunks_total;
   return [
-    { bench: b, metric: `corpus (node_modules JS/TS)`, value: `${status.files_total} files, ${chunks} chunks`, unit: '' },
+    { bench: b, metric: `corpus (node_modules JS/TS + Python)`, value: `${status.files_total} files, ${chunks} chunks`, unit: '' },
     { bench: b, metric: `evaluation call sites`, value: probes.length, unit: 'queries' },
     { bench: b, metric: 'recall@5 lexical', value: fmt(lexical.at5), unit: '' },
     { bench: b, metric: 'recall@10 lexical', value: fmt(lexical.at10), unit: '' },

@@ -152,37 +152,39 @@ export class AstIndexService {
     for (const path of [...this.index.paths()]) if (!listed.has(path)) this.forget(path);
     const stored = this.loadStores(listed);
 
-    const toRead: { path: string; size: number; mtimeMs: number }[] = [];
-    const reusable = new Map<string, { path: string; size: number; mtimeMs: number }>();
-    const stats = await statAll(listing.files);
-    listing.files.forEach((path, i) => {
-      const info = stats[i];
-      if (!info) {
-        this.unparsed--;
-        return;
-      }
-      const row = stored.get(path);
-      const mtimeMs = Math.floor(info.mtimeMs);
-      const file = { path, size: info.size, mtimeMs };
-      if (row && row.size === info.size && row.mtimeMs === mtimeMs && this.openText(path) === null) reusable.set(path, file);
-      else toRead.push(file);
-    });
+    // Stored outcomes are applied while the files are still being stat'ed (the stats wait on
+    // the thread pool, the decoding on the main thread); a file whose stat then disagrees with
+    // its stamp is read again, and a changed one parsed again.
+    const statting = statAll(listing.files);
+    const fromStore = new Set<string>();
     for (const [root, store] of [...this.stores]) {
       try {
         for (const { path, outcome } of store.outcomes()) {
-          const decoded = reusable.has(path) ? decodeOutcome(outcome, this.strings) : null;
+          if (!stored.has(path) || this.openText(path) !== null) continue;
+          const decoded = decodeOutcome(outcome, this.strings);
           if (!decoded) continue;
-          reusable.delete(path);
           this.apply(path, stored.get(path)!.hash, decoded, false);
-          this.unparsed--;
+          fromStore.add(path);
           await this.yieldSometimes();
         }
       } catch (error) {
         this.recover(root, store, error);
       }
     }
-    // What could not be decoded (or had no row after all) is read and parsed again.
-    toRead.push(...reusable.values());
+    const stats = await statting;
+    const toRead: { path: string; size: number; mtimeMs: number }[] = [];
+    listing.files.forEach((path, i) => {
+      const info = stats[i];
+      if (!info) {
+        this.unparsed--;
+        if (fromStore.has(path)) this.forget(path);
+        return;
+      }
+      const row = stored.get(path);
+      const mtimeMs = Math.floor(info.mtimeMs);
+      if (fromStore.has(path) && row && row.size === info.size && row.mtimeMs === mtimeMs) this.unparsed--;
+      else toRead.push({ path, size: info.size, mtimeMs });
+    });
     const reused = listing.files.length - toRead.length;
     this.setState('parsing');
     for (let i = 0; i < toRead.length && !this.abort.signal.aborted; i += CHUNK) {

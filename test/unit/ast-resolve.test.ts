@@ -63,6 +63,10 @@ describe('resolver and index', () => {
     assert.equal(target(resolver, 'goat.ts', 'this.selfReview'), null);
     index.setFile(await ast('base.ts', BASE));
     assert.equal(findUsages(index, resolver, 'base::Animal::selfReview').length, 2);
+    // The usage index, built by the first search, follows later removals too.
+    const users = new Set(findUsages(index, resolver, 'base::Animal::selfReview').map((r) => r.file));
+    for (const file of users) index.removeFile(file);
+    assert.equal(findUsages(index, resolver, 'base::Animal::selfReview').length, 0);
   });
 
   it('ranks a fuzzy fallback and reports ambiguity with candidates', async () => {

@@ -46,7 +46,12 @@ export class AstIndex {
   private readonly files = new Map<string, FileInfo>();
   private readonly defsByPath = new Map<string, DefRef[]>();
   private readonly defsByName = new Map<string, DefRef[]>();
-  private readonly usagesByName = new Map<string, UsageRef[]>();
+  /**
+   * Usages by name, built on the first `usagesNamed` call and kept current after that. Only
+   * "find usages" needs it, and a workspace re-open would otherwise spend a large share of its
+   * time and memory on 700k+ entries before anyone asks.
+   */
+  private usagesByName: Map<string, UsageRef[]> | null = null;
   private readonly filesByKey = new Map<string, string[]>();
   private readonly extensionsByType = new Map<string, { file: string; ext: AstExtension }[]>();
   private definitionCount = 0;
@@ -79,7 +84,7 @@ export class AstIndex {
     }
     ast.usages.forEach((usage, index) => {
       if (usage.kind === 'import') push(info.imports, usage.alias ?? (usage.name === '*' ? '' : usage.name), usage);
-      push(this.usagesByName, usage.name, { file: ast.path, index });
+      if (this.usagesByName) push(this.usagesByName, usage.name, { file: ast.path, index });
     });
     for (const ext of ast.extensions) push(this.extensionsByType, ext.type, { file: ast.path, ext });
     for (const key of info.moduleKeys) push(this.filesByKey, `${key.kind}:${key.key}`, ast.path);
@@ -97,7 +102,8 @@ export class AstIndex {
       pull(this.defsByPath, def.path, other);
       pull(this.defsByName, def.name, other);
     }
-    for (const usage of info.ast.usages) pull(this.usagesByName, usage.name, other);
+    const usagesByName = this.usagesByName;
+    if (usagesByName) for (const usage of info.ast.usages) pull(usagesByName, usage.name, other);
     for (const ext of info.ast.extensions) pull(this.extensionsByType, ext.type, other);
     for (const key of info.moduleKeys) pull(this.filesByKey, `${key.kind}:${key.key}`, (p) => p !== path);
     this.files.delete(path);
@@ -128,6 +134,11 @@ export class AstIndex {
   }
 
   usagesNamed(name: string): readonly UsageRef[] {
+    if (!this.usagesByName) {
+      const built = new Map<string, UsageRef[]>();
+      for (const [file, info] of this.files) info.ast.usages.forEach((usage, index) => push(built, usage.name, { file, index }));
+      this.usagesByName = built;
+    }
     return this.usagesByName.get(name) ?? [];
   }
 

@@ -5,7 +5,6 @@
  * scan and an update never race; the HTTP API is never blocked, it reads whatever is indexed.
  */
 import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { AstIndex } from '../core/ast/ast-index';
@@ -152,10 +151,8 @@ export class AstIndexService {
     for (const path of [...this.index.paths()]) if (!listed.has(path)) this.forget(path);
     const stored = this.loadStores(listed);
 
-    // Stored outcomes are applied while the files are still being stat'ed (the stats wait on
-    // the thread pool, the decoding on the main thread); a file whose stat then disagrees with
-    // its stamp is read again, and a changed one parsed again.
-    const statting = statAll(listing.files);
+    // Stored outcomes are applied first; a file whose stat (taken while listing) disagrees with
+    // its stored stamp is then read again, and parsed again if its content changed.
     const fromStore = new Set<string>();
     for (const [root, store] of [...this.stores]) {
       try {
@@ -171,20 +168,13 @@ export class AstIndexService {
         this.recover(root, store, error);
       }
     }
-    const stats = await statting;
     const toRead: { path: string; size: number; mtimeMs: number }[] = [];
-    listing.files.forEach((path, i) => {
-      const info = stats[i];
-      if (!info) {
-        this.unparsed--;
-        if (fromStore.has(path)) this.forget(path);
-        return;
-      }
+    for (const path of listing.files) {
+      const info = listing.stamps.get(path)!;
       const row = stored.get(path);
-      const mtimeMs = Math.floor(info.mtimeMs);
-      if (fromStore.has(path) && row && row.size === info.size && row.mtimeMs === mtimeMs) this.unparsed--;
-      else toRead.push({ path, size: info.size, mtimeMs });
-    });
+      if (fromStore.has(path) && row && row.size === info.size && row.mtimeMs === info.mtimeMs) this.unparsed--;
+      else toRead.push({ path, ...info });
+    }
     const reused = listing.files.length - toRead.length;
     this.setState('parsing');
     for (let i = 0; i < toRead.length && !this.abort.signal.aborted; i += CHUNK) {
@@ -413,20 +403,6 @@ export class AstIndexService {
     if (!bytes || looksBinary(bytes)) return null;
     return bytes.toString('utf8');
   }
-}
-
-/** Stats many files with a bounded number in flight; a missing file is undefined. */
-async function statAll(paths: readonly string[]): Promise<(Stats | undefined)[]> {
-  const out: (Stats | undefined)[] = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i = next++;
-      out[i] = await stat(paths[i]!).catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  return out;
 }
 
 function sha1(text: string): string {

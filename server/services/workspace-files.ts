@@ -4,8 +4,8 @@
  * indexing dirs, and the binary/size checks. Reports why files were left out.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ignore, { type Ignore } from 'ignore';
@@ -22,9 +22,16 @@ import type { Logger } from './logger';
 
 const run = promisify(execFile);
 
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
 export interface FileListing {
   /** Absolute paths, sorted, without duplicates, at most `maxFiles`. */
   files: string[];
+  /** Size and mtime of each listed file, as seen while listing (so callers need not stat again). */
+  stamps: Map<string, FileStat>;
   /** Reason → how many files it left out. */
   rejected: Record<string, number>;
   maxFilesHit: boolean;
@@ -63,27 +70,34 @@ export class WorkspaceFiles {
     const vcsRoots: string[] = [];
     const seen = new Set<string>();
     const accepted: string[] = [];
+    const stamps = new Map<string, FileStat>();
     for (const root of this.roots(folders)) {
       const blocked = compileBlocklist(this.indexingFor(root).blocklist, root);
       const candidates = await this.candidates(root, vcsRoots);
       for (const path of candidates) {
         if (seen.has(path)) continue;
         seen.add(path);
-        const reason = blocked(path) ? 'blocklisted' : fileReason(path);
-        if (reason) reject(reason);
-        else accepted.push(path);
+        const checked = blocked(path) ? 'blocklisted' : checkFile(path);
+        if (typeof checked === 'string') reject(checked);
+        else {
+          accepted.push(path);
+          stamps.set(path, checked);
+        }
       }
     }
     accepted.sort();
     const maxFilesHit = accepted.length > this.deps.maxFiles;
     if (maxFilesHit) rejected['over max files'] = accepted.length - this.deps.maxFiles;
-    return { files: accepted.slice(0, this.deps.maxFiles), rejected, maxFilesHit, vcsRoots };
+    const files = accepted.slice(0, this.deps.maxFiles);
+    for (const path of accepted.slice(this.deps.maxFiles)) stamps.delete(path);
+    return { files, stamps, rejected, maxFilesHit, vcsRoots };
   }
 
   /** Why a single path (from a file event) is not indexed, or null if it is. */
   reasonToSkip(path: string, projectRoot: string): string | null {
     if (compileBlocklist(this.indexingFor(projectRoot).blocklist, projectRoot)(path)) return 'blocklisted';
-    return fileReason(path);
+    const checked = checkFile(path);
+    return typeof checked === 'string' ? checked : null;
   }
 
   private async candidates(root: string, vcsRoots: string[]): Promise<string[]> {
@@ -104,17 +118,17 @@ export class WorkspaceFiles {
   }
 }
 
-function fileReason(path: string): string | null {
+/** Why a file is left out, or its size and mtime (whole milliseconds) when it is kept. */
+function checkFile(path: string): string | FileStat {
   if (hasBinaryExtension(path)) return 'binary';
-  let size: number;
+  let stat;
   try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return 'not a file';
-    size = stat.size;
+    stat = statSync(path);
   } catch {
     return 'missing';
   }
-  return size > MAX_FILE_BYTES ? 'over 4 MB' : null;
+  if (!stat.isFile()) return 'not a file';
+  return stat.size > MAX_FILE_BYTES ? 'over 4 MB' : { size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
 }
 
 /** Tracked and untracked-but-not-ignored files under `root`, or null when it is not in a repository. */
@@ -151,20 +165,19 @@ async function walk(root: string, blocked: (path: string) => boolean, vcsRoots: 
         continue;
       }
     }
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = await readdir(dir);
+      // Entry types come with the listing: no stat per entry.
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       continue;
     }
-    const scopes = entries.includes('.gitignore') ? [...parentScopes, await ignoreScope(dir)] : parentScopes;
-    for (const name of entries) {
-      const path = join(dir, name);
-      const stat = await lstat(path).catch(() => null);
-      if (!stat || stat.isSymbolicLink()) continue;
-      if (stat.isDirectory()) {
+    const scopes = entries.some((e) => e.name === '.gitignore') ? [...parentScopes, await ignoreScope(dir)] : parentScopes;
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
         if (!blocked(`${path}/`) && !ignored(scopes, path, true)) pending.push({ dir: path, scopes });
-      } else if (stat.isFile() && !ignored(scopes, path, false)) files.push(path);
+      } else if (entry.isFile() && !ignored(scopes, path, false)) files.push(path);
     }
   }
   return files;

@@ -79,8 +79,10 @@ export class AstIndex {
     for (const def of ast.definitions) {
       push(info.byPath, def.path, def);
       push(info.children, def.parent ?? ast.filePath, def);
-      push(this.defsByPath, def.path, { file: ast.path, def });
-      push(this.defsByName, def.name, { file: ast.path, def });
+      // One ref object serves both maps: a large workspace has hundreds of thousands of them.
+      const ref = { file: ast.path, def };
+      push(this.defsByPath, def.path, ref);
+      push(this.defsByName, def.name, ref);
     }
     ast.usages.forEach((usage, index) => {
       if (usage.kind === 'import') push(info.imports, usage.alias ?? (usage.name === '*' ? '' : usage.name), usage);

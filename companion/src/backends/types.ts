@@ -27,6 +27,11 @@ export interface RequestContext {
   signal: AbortSignal;
   /** The caller's bearer token (or `anonymous`), for affinity and quotas; never logged. */
   caller: string;
+  /**
+   * Told the tokens a request spent (prompt, generated) once it ends, aborted or not, for the
+   * caller's quota. Local backends count them; upstream backends read the upstream's `usage`.
+   */
+  onUsage?: (promptTokens: number, completionTokens: number) => void;
 }
 
 /**

@@ -131,6 +131,7 @@ export class LocalBackend implements ModelBackend {
         this.pool.release(seq);
         // Counted on abort too: tokens were spent even if the client went away.
         this.metrics.tokens(this.info.name, promptTokens, generated);
+        ctx.onUsage?.(promptTokens, generated);
       }
       return results;
     };
@@ -181,6 +182,7 @@ export class LocalBackend implements ModelBackend {
         chat.dispose({ disposeSequence: false });
         this.pool.release(seq);
         this.metrics.tokens(this.info.name, promptTokens, generated);
+        ctx.onUsage?.(promptTokens, generated);
       }
       return results;
     };
@@ -192,6 +194,7 @@ export class LocalBackend implements ModelBackend {
     const inputs = Array.isArray(req.input) ? req.input : [req.input];
     const { vectors, tokens } = await this.embedder.embed(inputs, ctx.signal);
     this.metrics.tokens(this.info.name, tokens, 0);
+    ctx.onUsage?.(tokens, 0);
     return {
       object: 'list',
       data: vectors.map((v, index) => ({

@@ -4,7 +4,9 @@ import { ApiError } from './http/api-error';
 import type { Auth, RateLimiter } from './http/auth';
 import type { Metrics } from './metrics';
 import type { ServerLog } from './server-log';
+import type { TokenStore } from './tokens/token-store';
 import { adminRoutes } from './routes/admin-routes';
+import { adminTokenRoutes } from './routes/admin-token-routes';
 import { inferenceRoutes } from './routes/inference-routes';
 import { infoRoutes } from './routes/info-routes';
 
@@ -13,6 +15,8 @@ export interface AppDeps {
   metrics: Metrics;
   auth: Auth;
   limiter: RateLimiter;
+  /** API tokens made in the admin UI, with their limits and usage. */
+  tokens: TokenStore;
   log: ServerLog;
   limits: { maxPromptChars: number; bodyLimit: number };
   /** Facts for the admin UI: devices and the start configuration (without secrets). */
@@ -46,6 +50,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Fas
   infoRoutes(app, deps);
   inferenceRoutes(app, deps);
   adminRoutes(app, deps);
+  adminTokenRoutes(app, deps);
   app.addHook('onClose', async () => deps.catalog.close());
   return app;
 }

@@ -7,6 +7,7 @@ import { Auth, RateLimiter } from './http/auth';
 import { Metrics } from './metrics';
 import { parseUpstreamArg, resolveModelArg } from './model-specs';
 import { ServerLog } from './server-log';
+import { TokenStore } from './tokens/token-store';
 
 export interface Composed {
   deps: AppDeps;
@@ -21,6 +22,7 @@ export interface Composed {
 export async function compose(config: ServerConfig, log = new ServerLog()): Promise<Composed> {
   const metrics = new Metrics();
   const catalog = new Catalog();
+  const tokens = new TokenStore(config.permDir, (err) => log.error(`cannot save API tokens: ${err.message}`));
   const cleanups: Array<() => Promise<void> | void> = [];
   let llama: Llama | null = null;
   try {
@@ -73,8 +75,9 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
   const deps: AppDeps = {
     catalog,
     metrics,
-    auth: new Auth(config.apiTokens, config.adminToken),
+    auth: new Auth(config.apiTokens, config.adminToken, tokens),
     limiter: new RateLimiter(config.rateLimitPerMinute),
+    tokens,
     log,
     limits: { maxPromptChars: config.maxPromptChars, bodyLimit: config.bodyLimit },
     about: async () => ({
@@ -91,6 +94,7 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
   return {
     deps,
     dispose: async () => {
+      await tokens.flush();
       for (const c of cleanups.reverse()) await c();
     },
   };

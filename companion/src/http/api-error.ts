@@ -15,6 +15,8 @@ export const ApiErrors = {
   tooLarge: { status: 413, type: 'invalid_request_error', code: 'request_too_large' },
   queueFull: { status: 429, type: 'rate_limit_error', code: 'queue_full' },
   rateLimited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+  quotaExceeded: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
+  conflict: { status: 409, type: 'invalid_request_error', code: 'conflict' },
   internal: { status: 500, type: 'server_error', code: 'internal_error' },
   upstream: { status: 502, type: 'server_error', code: 'upstream_unavailable' },
   unavailable: { status: 503, type: 'server_error', code: 'model_unavailable' },

@@ -16,6 +16,8 @@ Usage: refact-ts-server [options]
                            serve a GGUF as an embedding model; repeatable
   --download NAME          fetch a registry model (or NAME=URL, NAME=hf:user/repo:quant) into
                            PERM_DIR/weights with progress, resume and checksum; repeatable
+  --import NAME=PATH       copy a local GGUF into PERM_DIR/weights as NAME (or PATH, named after the
+                           file), recording its checksum; then --model NAME serves it; repeatable
   --upstream URL           an OpenAI-compatible server; MODEL=URL binds one model, a bare URL
                            serves every model its /v1/models lists; repeat for replicas
   --upstream-api-key KEY   bearer key sent to upstreams (env REFACT_UPSTREAM_API_KEY)
@@ -66,6 +68,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         'embedding-model': { type: 'string', multiple: true },
         upstream: { type: 'string', multiple: true },
         download: { type: 'string', multiple: true },
+        import: { type: 'string', multiple: true },
         'upstream-api-key': { type: 'string' },
         'admin-token': { type: 'string' },
         'api-token': { type: 'string', multiple: true },
@@ -104,6 +107,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       embeddingModels: v['embedding-model'] ?? [],
       upstreams: v.upstream ?? [],
       downloads: v.download ?? [],
+      imports: v.import ?? [],
       upstreamApiKey: v['upstream-api-key'] ?? env.REFACT_UPSTREAM_API_KEY ?? null,
       adminToken: v['admin-token'] ?? env.REFACT_ADMIN_TOKEN ?? null,
       apiTokens: [...(v['api-token'] ?? []), ...listFromEnv(env.REFACT_API_TOKENS)],

@@ -10,6 +10,8 @@ export interface ServerConfig {
   embeddingModels: string[];
   /** `--download`: registry names or `NAME=URL` fetched into the perm dir before serving. */
   downloads: string[];
+  /** `--import`: `NAME=PATH` or `PATH`, local GGUFs copied into the perm dir before serving. */
+  imports: string[];
   /** `--upstream`: `URL` (models discovered from `URL/v1/models`) or `MODEL=URL`. */
   upstreams: string[];
   /** Bearer key sent to upstreams (`REFACT_UPSTREAM_API_KEY`). */
@@ -46,6 +48,7 @@ export const DEFAULTS: Omit<ServerConfig, 'permDir'> = {
   models: [],
   embeddingModels: [],
   downloads: [],
+  imports: [],
   upstreams: [],
   upstreamApiKey: null,
   adminToken: null,

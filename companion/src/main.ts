@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { parseCli, USAGE } from './cli';
 import { compose } from './compose';
 import { downloadModel, parseDownloadArg } from './registry/download';
+import { importModel, parseImportArg } from './registry/weights';
 import { ServerLog } from './server-log';
 
 /** The `refact-ts-server` command: read flags, load models, listen, stop cleanly on signals. */
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   mkdirSync(config.permDir, { recursive: true });
   let composed;
   try {
+    for (const arg of config.imports) {
+      const { name, source } = parseImportArg(arg);
+      await importModel(name, source, config.permDir, (line) => log.info(line));
+    }
     for (const arg of config.downloads) await downloadModel(parseDownloadArg(arg), config.permDir, (line) => log.info(line));
     composed = await compose(config, log);
   } catch (err) {

@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { knownModel } from './registry/known-models';
+import { checkWeights, weightsPath } from './registry/weights';
 
 /** A `--model` / `--embedding-model` argument resolved to a name and a GGUF file. */
 export interface LocalModelSpec {
   name: string;
   path: string;
   embedding: boolean;
-}
-
-/** Where a registry model's GGUF lives in the perm dir: `weights/<name with / as -->.gguf`. */
-export function weightsPath(permDir: string, name: string): string {
-  return join(permDir, 'weights', `${name.replace(/\//g, '--')}.gguf`);
 }
 
 /**
@@ -29,6 +25,7 @@ export function resolveModelArg(arg: string, permDir: string, embedding: boolean
     const hint = knownModel(arg) ? `start once with --download ${arg} (needs network), ` : '';
     throw new Error(`model "${arg}" has no weights at ${path}; ${hint}put its GGUF there, or pass --model ${arg}=/path/to/file.gguf`);
   }
+  checkWeights(path);
   return { name: arg, path, embedding };
 }
 

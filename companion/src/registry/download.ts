@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { weightsPath } from '../model-specs';
 import { knownModel } from './known-models';
+import { sha256Of, weightsPath, writeWeightsRecord } from './weights';
 
 export interface DownloadRequest {
   name: string;
@@ -18,12 +17,6 @@ export function parseDownloadArg(arg: string): DownloadRequest {
   const known = knownModel(arg);
   if (!known) throw new Error(`unknown model "${arg}"; use --download NAME=URL for a model that is not in the registry`);
   return { name: known.name, source: known.source, sha256: known.sha256 ?? null };
-}
-
-export async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -60,6 +53,7 @@ export async function downloadModel(req: DownloadRequest, permDir: string, progr
     await rename(target, `${target}.bad`);
     throw new Error(`checksum mismatch for "${req.name}": expected ${req.sha256}, got ${digest}; the file was moved to ${target}.bad`);
   }
+  await writeWeightsRecord(target, digest, req.source);
   progress(`${req.name}: saved ${target} (sha256 ${digest})`);
   return target;
 }

@@ -55,6 +55,22 @@ describe('the refact-ts-server command', () => {
     }
   });
 
+  it('--import copies a GGUF into the perm dir, and --model NAME serves it then and on the next start', async () => {
+    const perm = mkdtempSync(join(tmpdir(), 'perm-'));
+    const gguf = await tinyGguf();
+    for (const args of [['--import', `team/tiny=${gguf}`, '--model', 'team/tiny'], ['--model', 'team/tiny']]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0', '--threads', '1', '--perm-dir', perm, ...args], { cwd: root });
+      try {
+        const url = await listening(child);
+        const caps = await (await fetch(`${url}/refact-caps`)).json();
+        assert.equal(caps.completion.default_model, 'team/tiny');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
+  });
+
   it('runs the built bundle as the proxy image does: upstreams only, no node-llama-cpp', async () => {
     const up = await fakeUpstream('U', ['m']);
     // `npm test` builds dist/ first (pretest); this is the Docker entrypoint's command.

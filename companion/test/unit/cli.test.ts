@@ -17,8 +17,9 @@ describe('parseCli', () => {
     assert.equal(c.adminToken, null);
   });
 
-  it('repeats --model and --upstream', () => {
-    const c = run(['--model', 'a.gguf', '--model', 'b=/x/b.gguf', '--upstream', 'http://h1:8000', '--upstream', 'm=http://h2:8000']);
+  it('repeats --model, --import and --upstream', () => {
+    const c = run(['--model', 'a.gguf', '--model', 'b=/x/b.gguf', '--upstream', 'http://h1:8000', '--upstream', 'm=http://h2:8000', '--import', 'c=/y/c.gguf', '--import', '/z/d.gguf']);
+    assert.deepEqual(c.imports, ['c=/y/c.gguf', '/z/d.gguf']);
     assert.deepEqual(c.models, ['a.gguf', 'b=/x/b.gguf']);
     assert.deepEqual(c.upstreams, ['http://h1:8000', 'm=http://h2:8000']);
   });

@@ -3,8 +3,11 @@ import type { Catalog } from './catalog';
 import { ApiError } from './http/api-error';
 import type { Auth, RateLimiter } from './http/auth';
 import type { Metrics } from './metrics';
+import type { Downloads } from './models/downloads';
+import type { LocalModels } from './models/local-models';
 import type { ServerLog } from './server-log';
 import type { TokenStore } from './tokens/token-store';
+import { adminModelRoutes } from './routes/admin-model-routes';
 import { adminRoutes } from './routes/admin-routes';
 import { adminTokenRoutes } from './routes/admin-token-routes';
 import { inferenceRoutes } from './routes/inference-routes';
@@ -15,6 +18,12 @@ export interface AppDeps {
   metrics: Metrics;
   auth: Auth;
   limiter: RateLimiter;
+  /** Local GGUF models: load, unload, placement. */
+  local: LocalModels;
+  /** Registry downloads started from the admin UI. */
+  downloads: Downloads;
+  /** Configs, weights and logs. */
+  permDir: string;
   /** API tokens made in the admin UI, with their limits and usage. */
   tokens: TokenStore;
   log: ServerLog;
@@ -51,6 +60,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Fas
   inferenceRoutes(app, deps);
   adminRoutes(app, deps);
   adminTokenRoutes(app, deps);
+  adminModelRoutes(app, deps);
   app.addHook('onClose', async () => deps.catalog.close());
   return app;
 }

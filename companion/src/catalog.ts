@@ -16,6 +16,20 @@ export class Catalog {
     this.version = Math.max(this.version + 1, Math.floor(Date.now() / 1000));
   }
 
+  /**
+   * Takes a model out of service: new requests get 404 at once, requests under way finish
+   * (up to `graceMs`), then its backend is closed.
+   */
+  async remove(name: string, graceMs = 30_000): Promise<void> {
+    const b = this.byName.get(name);
+    if (!b) throw new ApiError('modelNotFound', `The model "${name}" is not served here.`, { param: 'name' });
+    this.byName.delete(name);
+    this.version = Math.max(this.version + 1, Math.floor(Date.now() / 1000));
+    const deadline = Date.now() + graceMs;
+    while (b.stats().active + b.stats().queued > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await b.close();
+  }
+
   all(): ModelBackend[] {
     return [...this.byName.values()];
   }

@@ -29,7 +29,7 @@ Usage: refact-ts-server [options]
   --ctx-size N             context size per sequence (default: fit to free memory)
   --gpu auto|cpu|cuda|vulkan|metal
                            compute backend (default auto)
-  --gpu-layers auto|N      layers offloaded to the GPU (default auto: fit to free VRAM)
+  --gpu-layers auto|max|N  layers offloaded to the GPU (default auto: fit to free VRAM; 0 = CPU)
   --threads N              CPU threads per model context (default: node-llama-cpp's choice)
   --rate-limit N           requests per minute per token (default 0: unlimited)
   --health-interval S      seconds between upstream health checks (default 10)
@@ -93,7 +93,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     const gpu = v.gpu ?? DEFAULTS.gpu;
     if (!['auto', 'cpu', 'cuda', 'vulkan', 'metal'].includes(gpu)) throw new Error(`--gpu must be auto, cpu, cuda, vulkan or metal, got "${gpu}"`);
     const gpuLayersRaw = v['gpu-layers'];
-    const gpuLayers = gpuLayersRaw === undefined || gpuLayersRaw === 'auto' ? 'auto' : intOption('gpu-layers', gpuLayersRaw, 0, 0);
+    const gpuLayers = gpuLayersRaw === undefined || gpuLayersRaw === 'auto' || gpuLayersRaw === 'max' ? (gpuLayersRaw ?? 'auto') as 'auto' | 'max' : intOption('gpu-layers', gpuLayersRaw, 0, 0);
     for (const u of v.upstream ?? []) {
       const url = u.includes('=') && !/^https?:/.test(u) ? u.slice(u.indexOf('=') + 1) : u;
       if (!/^https?:\/\/[^\s]+$/.test(url)) throw new Error(`--upstream wants URL or MODEL=URL with an http(s) URL, got "${u}"`);

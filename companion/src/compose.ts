@@ -1,10 +1,11 @@
-import type { Llama } from 'node-llama-cpp';
 import type { AppDeps } from './app';
 import { createUpstreamBackends } from './backends/upstream/create-upstreams';
 import { Catalog } from './catalog';
 import type { ServerConfig } from './config';
 import { Auth, RateLimiter } from './http/auth';
 import { Metrics } from './metrics';
+import { Downloads } from './models/downloads';
+import { LocalModels } from './models/local-models';
 import { parseUpstreamArg, resolveModelArg } from './model-specs';
 import { ServerLog } from './server-log';
 import { TokenStore } from './tokens/token-store';
@@ -23,28 +24,13 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
   const metrics = new Metrics();
   const catalog = new Catalog();
   const tokens = new TokenStore(config.permDir, (err) => log.error(`cannot save API tokens: ${err.message}`));
-  const cleanups: Array<() => Promise<void> | void> = [];
-  let llama: Llama | null = null;
+  const local = new LocalModels(config, catalog, metrics, log);
+  let upstreamCount = 0;
   try {
-    const specs = [
+    await local.start([
       ...config.models.map((m) => resolveModelArg(m, config.permDir, false)),
       ...config.embeddingModels.map((m) => resolveModelArg(m, config.permDir, true)),
-    ];
-    // node-llama-cpp loads only when a local model is configured, so the upstream-only proxy
-    // image can ship without it.
-    const local = specs.length > 0 ? await import('./backends/local/create-local') : null;
-    if (local) {
-      llama = await local.startLlama(config.gpu);
-      const l = llama;
-      cleanups.push(() => l.dispose());
-      log.info(`compute backend: ${llama.gpu || 'cpu'}`);
-    }
-    for (const spec of specs) {
-      const t0 = performance.now();
-      const backend = await (local as NonNullable<typeof local>).createLocalBackend(llama as Llama, spec, config, metrics);
-      catalog.add(backend);
-      log.info(`loaded ${spec.name} from ${spec.path} in ${Math.round(performance.now() - t0)} ms (n_ctx ${backend.info.nCtx}, ${config.parallel} sequences)`);
-    }
+    ]);
     if (config.upstreams.length > 0) {
       const ups = await createUpstreamBackends(config.upstreams.map(parseUpstreamArg), {
         apiKey: config.upstreamApiKey,
@@ -56,10 +42,11 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
         catalog.add(b);
         log.info(`upstream model ${b.info.name}: ${b.stats().replicas.map((r) => r.url).join(', ')}`);
       }
+      upstreamCount = ups.length;
     }
   } catch (err) {
     await catalog.close();
-    for (const c of cleanups.reverse()) await c();
+    await local.dispose();
     throw err;
   }
   metrics.addGauges(() =>
@@ -71,7 +58,6 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
       ];
     }),
   );
-  const l = llama;
   const deps: AppDeps = {
     catalog,
     metrics,
@@ -80,13 +66,15 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
     tokens,
     log,
     limits: { maxPromptChars: config.maxPromptChars, bodyLimit: config.bodyLimit },
+    local,
+    downloads: new Downloads(config.permDir, log),
+    permDir: config.permDir,
     about: async () => ({
       version: '0.1.0',
       node: process.version,
       perm_dir: config.permDir,
-      compute: l ? l.gpu || 'cpu' : 'none (upstreams only)',
-      gpus: l ? await l.getGpuDeviceNames().catch(() => []) : [],
-      vram: l && l.gpu ? await l.getVramState().catch(() => null) : null,
+      compute: local.compute ?? (upstreamCount > 0 ? 'none (upstreams only)' : 'none (no local model loaded)'),
+      ...(await local.devices()),
       parallel: config.parallel,
       max_queue: config.maxQueue,
     }),
@@ -95,7 +83,7 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
     deps,
     dispose: async () => {
       await tokens.flush();
-      for (const c of cleanups.reverse()) await c();
+      await local.dispose();
     },
   };
 }

@@ -26,8 +26,8 @@ export interface ServerConfig {
   maxQueue: number;
   /** Context size per sequence; null lets node-llama-cpp fit it to free memory. */
   ctxSize: number | null;
-  /** `auto` lets node-llama-cpp choose; `cpu` forces CPU; a number sets layers on GPU. */
-  gpuLayers: 'auto' | number;
+  /** `auto` fits layers to free VRAM, `max` puts all on the GPU, a number sets how many (0 = CPU). */
+  gpuLayers: 'auto' | 'max' | number;
   gpu: 'auto' | 'cpu' | 'cuda' | 'vulkan' | 'metal';
   /** CPU threads per context; null lets node-llama-cpp choose. One is best for tiny models and busy machines. */
   threads: number | null;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const GEN_DIR = join(__dirname, '..', 'fixtures', 'gen');
+// Its own folder: a tokenizer.json beside the tiny GGUF would be served as that model's tokenizer.
+export const GEN_DIR = join(__dirname, '..', 'fixtures', 'gen', 'embedder');
 
 /** The generated tiny ONNX embedder and its tokenizer, written on demand (milliseconds). */
 export async function tinyEmbedder(): Promise<{ model: string; tokenizer: string; dims: number }> {

@@ -66,3 +66,12 @@ export interface BackendStats {
   /** Upstream replicas and their health; empty for local models. */
   replicas: Array<{ url: string; healthy: boolean; inFlight: number; lastError: string | null }>;
 }
+
+/** Where a local model's weights run: layers offloaded to the GPU out of all, and its size. */
+export interface Placement {
+  /** What was asked for: `auto` (fit to free VRAM), `max` (all layers), or a layer count (0 = CPU). */
+  requested: 'auto' | 'max' | number;
+  gpuLayers: number;
+  totalLayers: number;
+  sizeBytes: number;
+}

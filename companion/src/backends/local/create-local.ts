@@ -3,7 +3,7 @@ import type { ServerConfig } from '../../config';
 import type { Metrics } from '../../metrics';
 import type { LocalModelSpec } from '../../model-specs';
 import { detectFimFamily } from '../../registry/fim-families';
-import type { ModelInfo } from '../types';
+import type { ModelInfo, Placement } from '../types';
 import { LocalBackend } from './local-backend';
 import { loadModel } from './llama-runtime';
 
@@ -17,7 +17,7 @@ export async function createLocalBackend(
   spec: LocalModelSpec,
   config: Pick<ServerConfig, 'parallel' | 'ctxSize' | 'gpuLayers' | 'maxQueue' | 'threads'>,
   metrics: Metrics,
-): Promise<LocalBackend> {
+): Promise<{ backend: LocalBackend; placement: Placement }> {
   const loaded = await loadModel(llama, spec.path, config);
   const { model } = loaded;
   const meta = model.fileInfo.metadata as { general?: { architecture?: string }; tokenizer?: { chat_template?: string } };
@@ -39,5 +39,6 @@ export async function createLocalBackend(
     fim: fim ? fim.patch : null,
     supportsTools: Boolean(meta.tokenizer?.chat_template),
   };
-  return new LocalBackend(info, loaded, spec.path, metrics, config.maxQueue, config.threads);
+  const placement: Placement = { requested: config.gpuLayers, gpuLayers: model.gpuLayers, totalLayers: model.fileInsights.totalLayers, sizeBytes: model.size };
+  return { backend: new LocalBackend(info, loaded, spec.path, metrics, config.maxQueue, config.threads), placement };
 }

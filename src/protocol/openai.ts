@@ -54,9 +54,19 @@ export interface SamplingParams {
   stream_options?: { include_usage?: boolean };
 }
 
+/**
+ * Constrains the reply: `json_object` to any JSON object, `json_schema` to its `schema`. Local
+ * models enforce it with a grammar during generation; upstreams get it as sent.
+ */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null } };
+
 export interface CompletionRequest extends SamplingParams {
   prompt: string;
   echo?: boolean;
+  response_format?: ResponseFormat;
 }
 
 export interface CompletionChoice {
@@ -86,8 +96,11 @@ export interface ToolCall {
 
 export interface ToolDefinition {
   type: 'function';
-  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
 }
+
+/** `required` and a named function force a tool call; `none` hides the tools. */
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
 export type ChatContentPart = { type: 'text'; text: string } | { type: string; [key: string]: unknown };
 
@@ -102,7 +115,8 @@ export interface ChatMessage {
 export interface ChatCompletionRequest extends SamplingParams {
   messages: ChatMessage[];
   tools?: ToolDefinition[];
-  tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+  tool_choice?: ToolChoice;
+  response_format?: ResponseFormat;
 }
 
 export interface ChatCompletionResponse {

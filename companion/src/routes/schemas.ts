@@ -18,6 +18,25 @@ const sampling = {
   stream_options: { type: ['object', 'null'] },
 } as const;
 
+/** OpenAI's `response_format`; the JSON schema inside is the client's and is checked later. */
+const responseFormat = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+    json_schema: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        schema: { type: 'object' },
+        strict: { type: ['boolean', 'null'] },
+      },
+    },
+  },
+} as const;
+
 export const completionBody = {
   type: 'object',
   required: ['model', 'prompt'],
@@ -25,6 +44,7 @@ export const completionBody = {
     model: { type: 'string', minLength: 1 },
     prompt: { type: 'string' },
     echo: { type: 'boolean' },
+    response_format: responseFormat,
     ...sampling,
   },
 } as const;
@@ -63,10 +83,18 @@ export const chatBody = {
       items: {
         type: 'object',
         required: ['function'],
-        properties: { type: { type: 'string' }, function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+        properties: {
+          type: { type: 'string' },
+          function: {
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string', minLength: 1 }, parameters: { type: 'object' } },
+          },
+        },
       },
     },
     tool_choice: { anyOf: [{ type: 'string' }, { type: 'object' }] },
+    response_format: responseFormat,
     ...sampling,
   },
 } as const;

@@ -1,5 +1,5 @@
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatModelResponse } from 'node-llama-cpp';
-import type { ChatMessage, ToolDefinition } from '../../../../src/protocol/openai';
+import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from 'node-llama-cpp';
+import type { ChatMessage } from '../../../../src/protocol/openai';
 import { ApiError } from '../../http/api-error';
 
 /** Text of an OpenAI message's content (string or parts); non-text parts are refused. */
@@ -70,17 +70,4 @@ export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   // The template generates the next assistant turn after the last user (or tool) message.
   if (history[history.length - 1]?.type !== 'model') history.push({ type: 'model', response: [] });
   return history;
-}
-
-/** OpenAI tool definitions as node-llama-cpp functions (their JSON schema becomes a grammar). */
-export function toFunctions(tools: ToolDefinition[] | undefined, toolChoice: unknown): ChatModelFunctions | undefined {
-  if (!tools || tools.length === 0 || toolChoice === 'none') return undefined;
-  const functions: Record<string, { description?: string; params?: never }> = {};
-  for (const t of tools) {
-    functions[t.function.name] = {
-      ...(t.function.description ? { description: t.function.description } : {}),
-      ...(t.function.parameters ? { params: t.function.parameters as never } : {}),
-    };
-  }
-  return functions;
 }

@@ -1,4 +1,4 @@
-import { LlamaChat, LlamaCompletion, type LlamaContextSequence, type Token } from 'node-llama-cpp';
+import { LlamaChat, LlamaCompletion, type LlamaContextSequence, type LlamaText, type Token } from 'node-llama-cpp';
 import type {
   ChatCompletionRequest,
   CompletionRequest,
@@ -10,10 +10,13 @@ import type { Metrics } from '../../metrics';
 import { samplingOf } from '../sampling';
 import type { BackendReply, BackendStats, ModelBackend, ModelInfo, RequestContext } from '../types';
 import { SlotPool } from './slot-pool';
-import { toChatHistory, toFunctions } from './chat-history';
+import { toChatHistory } from './chat-history';
+import { jsonReply, toolReply, type PromptRun } from './constrained';
 import { EmbeddingRunner } from './embedding-runner';
+import { chatMode, jsonGrammar, responseFormatSchema } from './grammars';
 import type { LoadedModel } from './llama-runtime';
-import { completionStream, completionJson, chatStream, chatJson, type ChoiceResult, type Emit } from './reply-shapes';
+import { completionStream, completionJson, chatStream, chatJson, type ChatEmit, type ChoiceResult, type Emit } from './reply-shapes';
+import { planTools } from './tool-choice';
 import { tokenizerJsonFor } from './tokenizer-json';
 
 /** Why a generation stopped, in OpenAI's words. */
@@ -101,6 +104,8 @@ export class LocalBackend implements ModelBackend {
     const promptTokens = tokens.length + (this.loaded.model.tokens.bos != null ? 1 : 0);
     this.checkFits(promptTokens);
     const maxTokens = Math.min(s.maxTokens, this.nCtx - promptTokens);
+    const format = responseFormatSchema(req.response_format);
+    const grammar = format ? await jsonGrammar(this.loaded.model.llama, format, 'response_format', 'response_format') : undefined;
     const seq = await this.pool.acquire(ctx.signal, longestPrefix(tokens));
     const run = async (emit: Emit): Promise<ChoiceResult[]> => {
       const results: ChoiceResult[] = [];
@@ -118,6 +123,7 @@ export class LocalBackend implements ModelBackend {
               ...(s.seed !== undefined ? { seed: s.seed + index } : {}),
               customStopTriggers: s.stop,
               disableContextShift: true,
+              ...(grammar ? { grammar } : {}),
               signal: ctx.signal,
               onTextChunk: (text) => emit(index, text),
               onToken: obs.onToken,
@@ -144,31 +150,41 @@ export class LocalBackend implements ModelBackend {
     const started = performance.now();
     const s = samplingOf(req);
     const history = toChatHistory(req.messages);
-    const functions = toFunctions(req.tools, req.tool_choice);
+    const plan = planTools(req.tools, req.tool_choice);
+    const mode = await chatMode(this.loaded.model.llama, plan, responseFormatSchema(req.response_format));
+    const functions = plan.kind === 'none' ? undefined : plan.functions;
     const seq = await this.pool.acquire(ctx.signal);
     let promptTokens = 0;
     let chat: LlamaChat;
+    let prompt: LlamaText;
     try {
       chat = new LlamaChat({ contextSequence: seq, autoDisposeSequence: false });
-      const state = chat.chatWrapper.generateContextState({ chatHistory: history, ...(functions ? { availableFunctions: functions } : {}) });
-      promptTokens = state.contextText.tokenize(this.loaded.model.tokenizer).length;
+      prompt = chat.chatWrapper.generateContextState({ chatHistory: history, ...(functions ? { availableFunctions: functions } : {}) }).contextText;
+      promptTokens = prompt.tokenize(this.loaded.model.tokenizer).length;
       this.checkFits(promptTokens);
     } catch (err) {
       this.pool.release(seq);
       throw err;
     }
     const maxTokens = Math.min(s.maxTokens, this.nCtx - promptTokens);
-    const run = async (emit: Emit): Promise<ChoiceResult[]> => {
+    const run = async (emit: ChatEmit): Promise<ChoiceResult[]> => {
       const results: ChoiceResult[] = [];
       let generated = 0;
       try {
         for (let index = 0; index < s.n; index++) {
           const obs = this.observe(started, (n) => (generated += n));
+          const seed = s.seed !== undefined ? s.seed + index : undefined;
+          if (mode.kind !== 'free') {
+            const at: PromptRun = { sequence: seq, prompt, maxTokens, temperature: s.temperature, topP: s.topP, seed, signal: ctx.signal, onToken: obs.onToken };
+            const outcome = mode.kind === 'json' ? await jsonReply(at, mode.grammar, index, emit) : await toolReply(at, mode, index, emit);
+            results.push({ ...outcome, tokens: obs.done() });
+            continue;
+          }
           const res = await chat.generateResponse(history, {
             maxTokens,
             temperature: s.temperature,
             topP: s.topP,
-            ...(s.seed !== undefined ? { seed: s.seed + index } : {}),
+            ...(seed !== undefined ? { seed } : {}),
             customStopTriggers: s.stop,
             signal: ctx.signal,
             onTextChunk: (text) => emit(index, text),

@@ -23,7 +23,18 @@ export interface GaugeSource {
   (): Array<{ name: string; help: string; labels: Labels; value: number }>;
 }
 
+/** Per-model totals for the admin UI's live stats. */
+export interface ModelSummary {
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  generatedTokens: number;
+  tokensPerSecond: number;
+  ttftAvgMs: number | null;
+}
+
 export class Metrics {
+  private readonly summaries = new Map<string, { requests: number; errors: number; prompt: number; generated: number }>();
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
   private readonly ttft = new Map<string, Histogram>();
   private readonly generation = new Map<string, { tokens: number; seconds: number }>();
@@ -36,11 +47,23 @@ export class Metrics {
     c.values.set(key, (c.values.get(key) ?? 0) + by);
   }
 
+  private summaryOf(model: string) {
+    let s = this.summaries.get(model);
+    if (!s) this.summaries.set(model, (s = { requests: 0, errors: 0, prompt: 0, generated: 0 }));
+    return s;
+  }
+
   request(model: string, route: string, status: number): void {
+    const s = this.summaryOf(model);
+    s.requests += 1;
+    if (status >= 400) s.errors += 1;
     this.inc('refact_requests_total', 'Requests answered, by model, route and status.', { model, route, status: String(status) });
   }
 
   tokens(model: string, prompt: number, completion: number): void {
+    const s = this.summaryOf(model);
+    s.prompt += prompt;
+    s.generated += completion;
     this.inc('refact_prompt_tokens_total', 'Prompt tokens processed.', { model }, prompt);
     this.inc('refact_completion_tokens_total', 'Tokens generated.', { model }, completion);
   }
@@ -61,6 +84,20 @@ export class Metrics {
     g.tokens += tokens;
     g.seconds += seconds;
     this.generation.set(model, g);
+  }
+
+  summary(model: string): ModelSummary {
+    const s = this.summaries.get(model) ?? { requests: 0, errors: 0, prompt: 0, generated: 0 };
+    const g = this.generation.get(model);
+    const h = this.ttft.get(model);
+    return {
+      requests: s.requests,
+      errors: s.errors,
+      promptTokens: s.prompt,
+      generatedTokens: s.generated,
+      tokensPerSecond: g && g.seconds > 0 ? g.tokens / g.seconds : 0,
+      ttftAvgMs: h && h.count > 0 ? (h.sum / h.count) * 1000 : null,
+    };
   }
 
   addGauges(source: GaugeSource): void {

@@ -12,14 +12,14 @@ const gpuLayers = { anyOf: [{ type: 'string', enum: ['auto', 'max'] }, { type: '
  * registry with download state; load (with a GPU placement), unload, download and import.
  */
 export function adminModelRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const { auth, catalog, local, downloads, log } = deps;
+  const { auth, catalog, local, downloads, log, metrics } = deps;
 
   app.get('/admin/api/models', { schema: {} }, async (request) => {
     auth.checkAdmin(request);
     const placements = new Map(local.list().map((m) => [m.name, m]));
     const weights = listWeights(deps.permDir);
     return {
-      models: catalog.all().map((b) => ({ ...b.info, stats: b.stats(), local: placements.get(b.info.name) ?? null })),
+      models: catalog.all().map((b) => ({ ...b.info, stats: b.stats(), summary: metrics.summary(b.info.name), local: placements.get(b.info.name) ?? null })),
       weights: weights.map((w) => ({ name: w.name, size: w.size, sha256: w.record?.sha256 ?? null, source: w.record?.source ?? null, loaded: Boolean(catalog.find(w.name)) })),
       registry: KNOWN_MODELS.map((k) => ({ name: k.name, roles: k.roles, nCtx: k.nCtx, downloaded: weights.some((w) => w.name === k.name) })),
       downloads: downloads.list(),

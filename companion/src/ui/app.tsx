@@ -1,22 +1,25 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { BackendStats, ModelInfo } from '../backends/types';
+import type { TokenView } from '../tokens/token-store';
+import { send } from './api';
+import { ModelsPanel, type ModelsState } from './models-panel';
+import { TokensPanel } from './tokens-panel';
 
-/** The admin page: models with their device and load, upstream replicas and health, stats and log. */
+/** The admin page: models and devices, upstreams and health, API tokens, live stats and the log. */
 
-/** What `/admin/api/state` lists per model: its description plus live numbers. */
-type ModelState = ModelInfo & { stats: BackendStats };
-
-interface State {
-  models: ModelState[];
+interface ServerState {
+  models: Array<ModelInfo & { stats: BackendStats }>;
   caps_version: number;
   api_auth: string;
   about: Record<string, unknown>;
   log: string[];
 }
 
-function roles(m: ModelState): string {
-  return [m.completion && 'completion', m.chat && 'chat', m.embedding && 'embedding'].filter(Boolean).join(', ');
+interface Everything {
+  server: ServerState;
+  models: ModelsState;
+  tokens: TokenView[];
 }
 
 function Login({ onDone }: { onDone: () => void }) {
@@ -24,7 +27,7 @@ function Login({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState('');
   const submit = async (e: Event) => {
     e.preventDefault();
-    const r = await fetch('/admin/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    const r = await send('POST', '/admin/login', { token });
     if (r.ok) onDone();
     else setError('Wrong admin token.');
   };
@@ -32,33 +35,14 @@ function Login({ onDone }: { onDone: () => void }) {
     <section>
       <h2>Admin token</h2>
       <form onSubmit={submit}>
-        <input type="password" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />{' '}
+        <input aria-label="admin token" type="password" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />{' '}
         <button type="submit">Sign in</button> <span class="bad">{error}</span>
       </form>
     </section>
   );
 }
 
-function Models({ models }: { models: ModelState[] }) {
-  return (
-    <section>
-      <h2>Models</h2>
-      <table>
-        <thead><tr><th>model</th><th>backend</th><th>roles</th><th>n_ctx</th><th>running</th><th>queued</th><th>capacity</th></tr></thead>
-        <tbody>
-          {models.map((m) => (
-            <tr key={m.name}>
-              <td>{m.name}</td><td>{m.backend}</td><td>{roles(m)}</td><td>{m.nCtx}</td>
-              <td>{m.stats.active}</td><td>{m.stats.queued}</td><td>{m.stats.capacity}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-function Upstreams({ models }: { models: ModelState[] }) {
+function Upstreams({ models }: { models: ServerState['models'] }) {
   const rows = models.flatMap((m) => m.stats.replicas.map((r) => ({ model: m.name, ...r })));
   if (rows.length === 0) return null;
   return (
@@ -78,37 +62,50 @@ function Upstreams({ models }: { models: ModelState[] }) {
   );
 }
 
+async function fetchAll(): Promise<Everything | 'login'> {
+  const [server, models, tokens] = await Promise.all([
+    send<ServerState>('GET', '/admin/api/state'),
+    send<ModelsState>('GET', '/admin/api/models'),
+    send<{ tokens: TokenView[] }>('GET', '/admin/api/tokens'),
+  ]);
+  if (server.status === 401) return 'login';
+  if (!server.data || !models.data || !tokens.data) throw new Error(server.error || models.error || tokens.error);
+  return { server: server.data, models: models.data, tokens: tokens.data.tokens };
+}
+
 function App() {
-  const [state, setState] = useState<State | null>(null);
+  const [state, setState] = useState<Everything | null>(null);
   const [needLogin, setNeedLogin] = useState(false);
   const [tick, setTick] = useState(0);
+  const refresh = () => setTick((t) => t + 1);
   useEffect(() => {
     let stop = false;
-    fetch('/admin/api/state').then(async (r) => {
+    fetchAll().then((s) => {
       if (stop) return;
-      if (r.status === 401) setNeedLogin(true);
-      else if (r.ok) setState((await r.json()) as State);
+      if (s === 'login') setNeedLogin(true);
+      else setState(s);
     }).catch(() => {});
-    const t = setTimeout(() => setTick(tick + 1), 2000);
+    const t = setTimeout(refresh, 2000);
     return () => { stop = true; clearTimeout(t); };
   }, [tick]);
-  if (needLogin) return <Login onDone={() => { setNeedLogin(false); setTick(tick + 1); }} />;
+  if (needLogin) return <Login onDone={() => { setNeedLogin(false); refresh(); }} />;
   if (!state) return <section>Loading…</section>;
+  const { server } = state;
   return (
     <>
-      <Models models={state.models} />
-      <Upstreams models={state.models} />
+      <ModelsPanel state={state.models} onChange={refresh} />
+      <Upstreams models={server.models} />
+      <TokensPanel tokens={state.tokens} apiAuth={server.api_auth} onChange={refresh} />
       <section>
         <h2>Server</h2>
         <table><tbody>
-          <tr><td>API auth</td><td>{state.api_auth}</td></tr>
-          <tr><td>caps version</td><td>{state.caps_version}</td></tr>
-          {Object.entries(state.about).map(([k, v]) => <tr key={k}><td>{k}</td><td>{typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>)}
+          <tr><td>caps version</td><td>{server.caps_version}</td></tr>
+          {Object.entries(server.about).map(([k, v]) => <tr key={k}><td>{k}</td><td>{typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>)}
         </tbody></table>
       </section>
       <section>
         <h2>Server log</h2>
-        <pre>{state.log.join('\n')}</pre>
+        <pre>{server.log.join('\n')}</pre>
       </section>
     </>
   );

@@ -6,23 +6,11 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fakeUpstream } from '../helpers/fake-upstream';
+import { listening } from '../helpers/server-process';
 import { tinyGguf } from '../helpers/tiny-model';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const main = join(root, 'src', 'main.ts');
-
-/** Resolves with the server's URL once it logs that it listens. */
-function listening(child: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let log = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      log += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${log}`)));
-  });
-}
 
 describe('the refact-ts-server command', () => {
   it('exits 2 with a message on a bad flag', () => {

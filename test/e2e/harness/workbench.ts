@@ -6,7 +6,7 @@
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { E2eTools } from './tools';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** The status bar item's DOM id is the extension id; its aria-label is "<text>, <tooltip>". */
 const STATUS_ITEM = '#refact-ts\\.refact-ts';

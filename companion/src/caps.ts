@@ -43,7 +43,9 @@ export function buildCaps(models: ModelInfo[], version: number): SelfHostedCaps 
   const completionNames = Object.keys(completion).sort((a, b) => Number(Boolean(completion[b]?.supports_scratchpads?.['FIM-PSM'])) - Number(Boolean(completion[a]?.supports_scratchpads?.['FIM-PSM'])));
   const first = (names: string[]) => names[0] ?? '';
   return {
-    cloud_name: 'Refact TS Self-Hosted',
+    // Refact's own name: clients derive the provider `refact_self_hosted` from it and fall back to
+    // `refact_self_hosted/<model>` ids, so ours must match to interoperate.
+    cloud_name: 'Refact Self-Hosted',
     completion: {
       endpoint: '/v1/completions',
       models: completion,

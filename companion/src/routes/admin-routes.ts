@@ -17,7 +17,7 @@ main{padding:16px 20px;display:grid;gap:16px}
 section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px 16px}
 h2{font-size:15px;margin:0 0 8px}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f4}
-.row{margin-top:8px}.row input[type=number]{width:7em}code.secret{background:#fff5d6;padding:2px 4px}
+.row{margin-top:8px}input[type=number]{width:7em}code.secret{background:#fff5d6;padding:2px 4px}
 .ok{color:#17803d}.bad{color:#b42318}pre{max-height:300px;overflow:auto;background:#0f1320;color:#cfd6e4;padding:8px;font-size:12px}
 </style></head>
 <body><header>Refact TS server</header><main id="app">Loading…</main>

@@ -45,7 +45,7 @@ export async function downloadModel(req: DownloadRequest, permDir: string, progr
     });
     await downloader.download();
   } catch (err) {
-    throw new Error(`cannot download "${req.name}" from ${req.source}: ${(err as Error).message}. ` + `If this machine is offline, copy the GGUF to ${target} and start again.`);
+    throw new Error(`cannot download "${req.name}" from ${req.source}: ${(err as Error).message}. ` + `If this machine is offline, get the GGUF another way and start with --import ${req.name}=/path/to/file.gguf (or copy it to ${target}).`);
   }
   if (!existsSync(target)) throw new Error(`download of "${req.name}" finished but ${target} is missing`);
   const digest = await sha256Of(target);

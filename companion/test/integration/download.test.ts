@@ -47,7 +47,7 @@ describe('model download into the perm dir', () => {
 
   it('explains an unreachable source as possibly offline, naming where to put the file', async () => {
     const perm = mkdtempSync(join(tmpdir(), 'perm-'));
-    await assert.rejects(downloadModel({ name: 'gone', source: `${base}/missing.gguf`, sha256: null }, perm, () => {}), /cannot download "gone".*offline.*gone\.gguf/s);
+    await assert.rejects(downloadModel({ name: 'gone', source: `${base}/missing.gguf`, sha256: null }, perm, () => {}), /cannot download "gone".*offline.*--import gone=.*gone\.gguf/s);
   });
 
   it('knows registry names, and says how to get a missing one', () => {

@@ -4,9 +4,13 @@
  *   1. the tiny GGUF on CPU: requests/s and time to first token (first SSE chunk) p50/p99 at
  *      concurrency 1, 4 and 16 (streamed completions of 16 tokens, 4 parallel sequences);
  *   2. the upstream proxy: latency of a fast scripted upstream called directly and through
- *      the server at concurrency 64; the difference is the latency the server adds.
+ *      the server at concurrency 1 and 64; the difference is the latency the server adds. The
+ *      scripted upstream runs in a process of its own, so neither measurement shares an event
+ *      loop with the load generator, and direct and proxied batches alternate in rounds, so
+ *      noise from a busy machine falls on both alike.
  * Run: cd companion && npm run bench   (or: node esbuild.mjs && node --import tsx bench/run.ts)
- * Options: --json (one JSON object instead of the table), --quick (fewer requests).
+ * Options: --json (one JSON object instead of the table), --quick (fewer requests),
+ * --upstream-only (skip section 1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -17,10 +21,13 @@ import { tinyGguf } from '../test/helpers/tiny-model';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+/** Proxied and direct batches alternate this many times per concurrency. */
+const ROUNDS = quick ? 2 : 6;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function startServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(here, '..', 'dist', 'main.js'), '--port', '0', '--perm-dir', join(here, '..', 'dist', 'bench-perm'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Spawns a process and resolves with the first `listening on URL` it prints to stderr. */
+function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let log = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -28,9 +35,14 @@ function startServer(args: string[]): Promise<{ url: string; child: ChildProcess
       const m = /listening on (http:\/\/\S+)/.exec(log);
       if (m?.[1]) resolve({ url: m[1], child });
     });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${log}`)));
   });
 }
+
+const startServer = (args: string[]) => startChild([join(here, '..', 'dist', 'main.js'), '--port', '0', '--perm-dir', join(here, '..', 'dist', 'bench-perm'), ...args]);
+
+/** The scripted upstream in a child process: this file again, with `--serve-fake-upstream`. */
+const startFakeUpstream = () => startChild(['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-fake-upstream']);
 
 /** POSTs and resolves with [time to first body byte, total time] in ms. */
 function timedPost(url: string, body: string): Promise<[number, number]> {
@@ -85,20 +97,29 @@ async function benchLocal() {
 }
 
 async function benchUpstream() {
-  const up = await fakeUpstream('bench', ['m']);
-  const { url, child } = await startServer(['--upstream', `m=${up.url}`]);
+  const up = await startFakeUpstream();
+  let server: ChildProcess | undefined;
   const body = JSON.stringify({ model: 'm', prompt: 'def f(x):\n    return', max_tokens: 16 });
   const rows = [];
   try {
+    const started = await startServer(['--upstream', `m=${up.url}`]);
+    const url = started.url;
+    server = started.child;
     const call = (base: string) => () => timedPost(`${base}/v1/completions`, body);
-    await load(64, 640, call(up.url));
-    await load(64, 640, call(url));
+    // Enough to let both JITs settle: the first proxied thousands run measurably slower.
+    await load(64, 2000, call(up.url));
+    await load(64, 2000, call(url));
     // Concurrency 1 shows the cost of one pass through the server; 64 adds its queueing
     // under saturation, where a CPU-bound proxy's added latency grows with the load.
     for (const c of [1, 64]) {
-      const total = quick ? 320 : c === 1 ? 1000 : 4000;
-      const direct = (await load(c, total, call(up.url))).results.map((r) => r[1]);
-      const proxied = (await load(c, total, call(url))).results.map((r) => r[1]);
+      const total = quick ? 320 : c === 1 ? 1200 : 4800;
+      const direct: number[] = [];
+      const proxied: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate which goes first, so neither always runs on a machine warmed by the other.
+        const order: Array<[string, number[]]> = round % 2 === 0 ? [[up.url, direct], [url, proxied]] : [[url, proxied], [up.url, direct]];
+        for (const [base, into] of order) for (const r of (await load(c, total / ROUNDS, call(base))).results) into.push(r[1]);
+      }
       rows.push({
         concurrency: c,
         requests: total,
@@ -111,25 +132,40 @@ async function benchUpstream() {
       });
     }
   } finally {
-    child.kill('SIGTERM');
-    await up.stop();
+    server?.kill('SIGTERM');
+    up.child.kill('SIGTERM');
   }
   return rows;
 }
 
-const f = (n: number) => n.toFixed(2);
-const local = await benchLocal();
-const upstream = await benchUpstream();
-agent.destroy();
-if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ local, upstream }));
-} else {
-  console.log('companion server, tiny GGUF on CPU (16-token streamed completions, 4 sequences, 1 thread)');
-  console.log('concurrency  requests  req/s    TTFT p50 ms  TTFT p99 ms');
-  for (const r of local) console.log(`${String(r.concurrency).padEnd(13)}${String(r.requests).padEnd(10)}${f(r.rps).padEnd(9)}${f(r.ttft_p50_ms).padEnd(13)}${f(r.ttft_p99_ms)}`);
-  console.log('\nupstream proxy: a scripted upstream called directly and through the server (goal at 64: added < 1 ms p50, < 5 ms p99)');
+async function main() {
+  const local = process.argv.includes('--upstream-only') ? [] : await benchLocal();
+  const upstream = await benchUpstream();
+  agent.destroy();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ local, upstream }));
+    return;
+  }
+  if (local.length > 0) {
+    console.log('companion server, tiny GGUF on CPU (16-token streamed completions, 4 sequences, 1 thread)');
+    console.log('concurrency  requests  req/s    TTFT p50 ms  TTFT p99 ms');
+    for (const r of local) console.log(`${String(r.concurrency).padEnd(13)}${String(r.requests).padEnd(10)}${f(r.rps).padEnd(9)}${f(r.ttft_p50_ms).padEnd(13)}${f(r.ttft_p99_ms)}`);
+    console.log('');
+  }
+  console.log('upstream proxy: a scripted upstream called directly and through the server (goal at 64: added < 1 ms p50, < 5 ms p99)');
   console.log('concurrency  requests  direct p50/p99 ms  proxied p50/p99 ms  added p50/p99 ms');
   for (const u of upstream) {
     console.log(`${String(u.concurrency).padEnd(13)}${String(u.requests).padEnd(10)}${`${f(u.direct_p50_ms)} / ${f(u.direct_p99_ms)}`.padEnd(19)}${`${f(u.proxied_p50_ms)} / ${f(u.proxied_p99_ms)}`.padEnd(20)}${f(u.added_p50_ms)} / ${f(u.added_p99_ms)}`);
   }
+}
+
+const f = (n: number) => n.toFixed(2);
+if (process.argv.includes('--serve-fake-upstream')) {
+  const up = await fakeUpstream('bench', ['m']);
+  process.stderr.write(`fake upstream listening on ${up.url}\n`);
+  // Never outlive the bench, even one that was killed before it could stop this process.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref();
+} else {
+  await main();
 }

@@ -202,10 +202,12 @@ describe('retrieval with a failing embedding endpoint', () => {
     }, 30_000);
     assert.equal((await search(engine, 'render_table rows'))[0], 'tools/report.py');
     endpoint.mode.value = 'ok';
+    // The retry backoff doubles per failure up to 60 s; on a loaded machine enough failures pile
+    // up for the next try to be a full minute away, so the wait must outlast the cap.
     const status = await eventually('recovery', async () => {
       const s = await vdbStatus(engine);
       return s.db_size > 0 && s.db_size === s.chunks_total ? s : null;
-    }, 60_000);
+    }, 90_000);
     assert.ok(status.requests_made_since_start > 0);
     const rag = (await (await fetch(`${engine.baseUrl}/v1/rag-status`)).json()) as any;
     assert.equal(rag.vec_db_error, '');

@@ -10,7 +10,8 @@ export interface FakeUpstream {
   name: string;
   /** Paths of the POST requests it received, in order. */
   hits: string[];
-  mode: 'ok' | 'fail500' | 'refuse400';
+  /** `cutShort` answers 200 with a content-length, then closes the connection partway through. */
+  mode: 'ok' | 'fail500' | 'refuse400' | 'cutShort';
   stop: () => Promise<void>;
 }
 
@@ -34,6 +35,11 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
       if (state.mode === 'refuse400') {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `${name} refuses`, type: 'invalid_request_error', code: 'bad' } }));
+        return;
+      }
+      if (state.mode === 'cutShort') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"id":"x","choi', () => res.socket?.destroy());
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { stream?: boolean; model?: string };

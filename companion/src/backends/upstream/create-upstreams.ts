@@ -35,7 +35,7 @@ export async function createUpstreamBackends(
       continue;
     }
     try {
-      const res = await client.json('GET', `${spec.url}/v1/models`, null, AbortSignal.timeout(10_000), 10_000);
+      const res = await client.json('GET', spec.url, '/v1/models', null, AbortSignal.timeout(10_000), 10_000);
       const data = (res.data as { data?: ListedModel[] }).data;
       if (res.status !== 200 || !Array.isArray(data)) throw new Error(`answered ${res.status}`);
       for (const m of data) add(m.id, spec.url, m.max_model_len);

@@ -46,7 +46,7 @@ export class UpstreamBackend implements ModelBackend {
     await Promise.all(
       this.replicas.replicas.map(async (r) => {
         try {
-          const res = await this.client.json('GET', `${r.url}/v1/models`, null, AbortSignal.timeout(5000), 5000);
+          const res = await this.client.json('GET', r.url, '/v1/models', null, AbortSignal.timeout(5000), 5000);
           if (res.status >= 200 && res.status < 300) {
             if (!r.healthy) this.log.info(`upstream ${r.url} (${this.info.name}) is back`);
             this.replicas.markUp(r);
@@ -70,7 +70,7 @@ export class UpstreamBackend implements ModelBackend {
     for (const replica of this.replicas.order(key)) {
       replica.inFlight += 1;
       try {
-        const res = await this.client.request('POST', replica.url + path, payload, ctx.signal, CONNECT_TIMEOUT_MS);
+        const res = await this.client.request('POST', replica.url, path, payload, ctx.signal, CONNECT_TIMEOUT_MS);
         if (res.status >= 500) {
           res.body.resume();
           throw new Error(`answered ${res.status}`);
@@ -127,7 +127,7 @@ export class UpstreamBackend implements ModelBackend {
     // Refact-style upstreams (ours included) serve tokenizers; others simply have none.
     for (const r of this.replicas.order(this.info.name)) {
       try {
-        const res = await this.client.json('GET', `${r.url}/tokenizer/${this.info.name.replace(/\//g, '--')}`, null, AbortSignal.timeout(10_000), 10_000);
+        const res = await this.client.json('GET', r.url, `/tokenizer/${this.info.name.replace(/\//g, '--')}`, null, AbortSignal.timeout(10_000), 10_000);
         if (res.status === 200 && typeof res.data === 'object') return JSON.stringify(res.data);
       } catch {
         // Try the next replica.

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog';
 import { ApiError } from './http/api-error';
+import { keepRawJsonBodies } from './http/raw-body';
 import type { Auth, RateLimiter } from './http/auth';
 import type { Metrics } from './metrics';
 import type { Downloads } from './models/downloads';
@@ -45,6 +46,8 @@ function translate(err: unknown): ApiError {
 /** The app without `listen`, so tests drive it with `inject()` or a real port. */
 export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): FastifyInstance {
   const app = Fastify({ bodyLimit: deps.limits.bodyLimit, ...options });
+  // Proxied requests go upstream as the bytes the client sent.
+  keepRawJsonBodies(app, options);
 
   app.setErrorHandler((err, _request, reply) => {
     const e = translate(err);

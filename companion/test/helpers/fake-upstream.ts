@@ -10,13 +10,15 @@ export interface FakeUpstream {
   name: string;
   /** Paths of the POST requests it received, in order. */
   hits: string[];
+  /** Their bodies, as sent. */
+  bodies: string[];
   /** `cutShort` answers 200 with a content-length, then closes the connection partway through. */
   mode: 'ok' | 'fail500' | 'refuse400' | 'cutShort';
   stop: () => Promise<void>;
 }
 
 export async function fakeUpstream(name: string, models: string[] = ['up-model'], port = 0): Promise<FakeUpstream> {
-  const state = { hits: [] as string[], mode: 'ok' as FakeUpstream['mode'] };
+  const state = { hits: [] as string[], bodies: [] as string[], mode: 'ok' as FakeUpstream['mode'] };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -27,6 +29,7 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
         return;
       }
       state.hits.push(req.url ?? '');
+      state.bodies.push(Buffer.concat(chunks).toString('utf8'));
       if (state.mode === 'fail500') {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `${name} broke` } }));
@@ -66,6 +69,9 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
     name,
     get hits() {
       return state.hits;
+    },
+    get bodies() {
+      return state.bodies;
     },
     get mode() {
       return state.mode;

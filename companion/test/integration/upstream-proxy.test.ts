@@ -29,6 +29,22 @@ describe('upstream proxy answers', () => {
     assert.equal(proxied.headers.get('content-length'), String(Buffer.byteLength(text)));
   });
 
+  const send = (text: string) => fetch(`${s.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: text });
+
+  it('sends the upstream the bytes the client sent, not a serialization of them', async () => {
+    up.mode = 'ok';
+    // Spacing, key order and escapes that JSON.stringify would have rewritten.
+    const text = '{ "prompt": "caf\\u00e9 \\/ x",\n  "max_tokens": 2, "model": "up-model" }';
+    assert.equal((await send(text)).status, 200);
+    assert.equal(up.bodies.at(-1), text);
+  });
+
+  it('serializes the body again when validation coerced a field, so the upstream gets the valid value', async () => {
+    up.mode = 'ok';
+    assert.equal((await send('{"model":"up-model","prompt":"x","max_tokens":"2"}')).status, 200);
+    assert.equal(up.bodies.at(-1), '{"model":"up-model","prompt":"x","max_tokens":2}');
+  });
+
   it('answers 502 in the OpenAI shape when the upstream breaks off its JSON answer', async () => {
     up.mode = 'cutShort';
     const res = await post(s.url);

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../../../../src/protocol/openai';
 import { ApiError, isAbort } from '../../http/api-error';
+import { rawJsonOf } from '../../http/raw-body';
 import type { Metrics } from '../../metrics';
 import type { ServerLog } from '../../server-log';
 import type { BackendReply, BackendStats, ModelBackend, ModelInfo, RequestContext } from '../types';
@@ -65,7 +66,7 @@ export class UpstreamBackend implements ModelBackend {
 
   /** Sends to replicas in routing order until one answers below 500. */
   private async dispatch(path: string, body: object, key: string, ctx: RequestContext): Promise<{ res: UpstreamResponse; replica: Replica }> {
-    const payload = JSON.stringify(body);
+    const payload = rawJsonOf(body) ?? JSON.stringify(body);
     const failures: string[] = [];
     for (const replica of this.replicas.order(key)) {
       replica.inFlight += 1;

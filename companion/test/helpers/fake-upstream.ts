@@ -12,13 +12,35 @@ export interface FakeUpstream {
   hits: string[];
   /** Their bodies, as sent. */
   bodies: string[];
-  /** `cutShort` answers 200 with a content-length, then closes the connection partway through. */
-  mode: 'ok' | 'fail500' | 'refuse400' | 'cutShort';
+  /**
+   * `cutShort` answers 200 with a content-length, then closes the connection partway through;
+   * `stallStream` streams its first chunk, then holds the answer open until the client leaves.
+   */
+  mode: 'ok' | 'fail500' | 'refuse400' | 'cutShort' | 'stallStream';
+  /** Whether answers carry `usage`; a stream only when asked with `stream_options.include_usage`. */
+  reportsUsage: boolean;
   stop: () => Promise<void>;
 }
 
+/** The usage a fake upstream reports: numbers no estimate gives, so tests can tell them apart. */
+export const FAKE_USAGE = { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 };
+
+interface FakeRequest {
+  model?: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
+}
+
+/** A completion or chat answer, or one chunk of its stream, saying `text`. */
+function answer(chat: boolean, stream: boolean, model: string | undefined, text: string): Record<string, unknown> {
+  const head = { id: 'x', created: 0, model };
+  if (!chat) return { ...head, object: 'text_completion', choices: [{ index: 0, text, logprobs: null, finish_reason: 'stop' }] };
+  if (!stream) return { ...head, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' }] };
+  return { ...head, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' }] };
+}
+
 export async function fakeUpstream(name: string, models: string[] = ['up-model'], port = 0): Promise<FakeUpstream> {
-  const state = { hits: [] as string[], bodies: [] as string[], mode: 'ok' as FakeUpstream['mode'] };
+  const state = { hits: [] as string[], bodies: [] as string[], mode: 'ok' as FakeUpstream['mode'], reportsUsage: true };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -45,21 +67,29 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
         res.write('{"id":"x","choi', () => res.socket?.destroy());
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { stream?: boolean; model?: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as FakeRequest;
+      const usage = state.reportsUsage ? FAKE_USAGE : undefined;
       if (req.url === '/v1/embeddings') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [1, 2, 3] }], model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        const u = usage && { prompt_tokens: usage.prompt_tokens, total_tokens: usage.prompt_tokens };
+        res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [1, 2, 3] }], model: body.model, usage: u }));
         return;
       }
-      const payload = { id: 'x', object: 'text_completion', created: 0, model: body.model, choices: [{ index: 0, text: `from ${name}`, logprobs: null, finish_reason: 'stop' }] };
-      if (body.stream) {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write(`data: ${JSON.stringify(payload)}\n\n`);
-        res.end('data: [DONE]\n\n');
-      } else {
+      const chat = req.url === '/v1/chat/completions';
+      if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(payload));
+        res.end(JSON.stringify({ ...answer(chat, false, body.model, `from ${name}`), usage }));
+        return;
       }
+      // As OpenAI does: with include_usage, content chunks carry "usage":null and a last chunk
+      // without choices carries the numbers.
+      const withUsage = usage !== undefined && body.stream_options?.include_usage === true;
+      const chunk = { ...answer(chat, true, body.model, `from ${name}`), ...(withUsage ? { usage: null } : {}) };
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (state.mode === 'stallStream') return;
+      if (withUsage) res.write(`data: ${JSON.stringify({ ...answer(chat, true, body.model, ''), choices: [], usage })}\n\n`);
+      res.end('data: [DONE]\n\n');
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -78,6 +108,12 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
     },
     set mode(m) {
       state.mode = m;
+    },
+    get reportsUsage() {
+      return state.reportsUsage;
+    },
+    set reportsUsage(v) {
+      state.reportsUsage = v;
     },
     stop: () =>
       new Promise<void>((resolve) => {

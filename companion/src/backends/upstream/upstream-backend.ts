@@ -1,3 +1,4 @@
+import { pipeline, type Readable } from 'node:stream';
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingRequest, EmbeddingResponse } from '../../../../src/protocol/openai';
 import { ApiError, isAbort } from '../../http/api-error';
 import { rawJsonOf } from '../../http/raw-body';
@@ -6,10 +7,28 @@ import type { ServerLog } from '../../server-log';
 import type { BackendReply, BackendStats, ModelBackend, ModelInfo, RequestContext } from '../types';
 import type { HttpClient, UpstreamResponse } from './http-client';
 import { ReplicaSet, type Replica } from './replica-set';
+import { JsonUsageTap, SseUsageTap } from './usage-taps';
+import { inputChars, promptChars, UsageMeter } from './usage';
 
 /** Characters of the prompt that decide affinity: enough to tell files and conversations apart. */
 const AFFINITY_CHARS = 512;
 const CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * The answer as the client gets it, shown to the meter on the way; the meter reports when
+ * the answer closes, complete or not. A refused request spent nothing.
+ */
+function metered(meter: UsageMeter, res: UpstreamResponse, hideUsage: boolean): Readable {
+  if (res.status >= 400) {
+    meter.nothingSpent();
+    return res.body;
+  }
+  const tap = res.contentType.startsWith('text/event-stream') ? new SseUsageTap(meter, hideUsage) : new JsonUsageTap(meter);
+  tap.once('close', () => meter.report());
+  // pipeline: a client that goes away destroys the tap, and with it the upstream's answer.
+  pipeline(res.body, tap, () => {});
+  return tap;
+}
 
 function describe(err: unknown): string {
   if (err instanceof Error) return (err as Error & { code?: string }).code ? `${(err as Error & { code?: string }).code}: ${err.message}` : err.message;
@@ -21,6 +40,8 @@ function describe(err: unknown): string {
  * `ReplicaSet.order` puts first; a connection error or a 5xx before any byte reaches the
  * client marks that replica down and moves on to the next; when every replica failed, the
  * client gets 502 naming each failure. Upstream 4xx answers are the client's and pass through.
+ * With `ctx.onUsage`, each request reports its tokens once (see `UsageMeter`); without it,
+ * answers are piped untouched.
  */
 export class UpstreamBackend implements ModelBackend {
   readonly replicas: ReplicaSet;
@@ -64,8 +85,12 @@ export class UpstreamBackend implements ModelBackend {
     this.replicas.markDown(r, why);
   }
 
-  /** Sends to replicas in routing order until one answers below 500. */
-  private async dispatch(path: string, body: object, key: string, ctx: RequestContext): Promise<{ res: UpstreamResponse; replica: Replica }> {
+  /**
+   * Sends to replicas in routing order until one answers below 500. When none takes the
+   * request, the meter hears of it: nothing spent, or the prompt's estimate if the caller
+   * went away while an upstream may have been reading it.
+   */
+  private async dispatch(path: string, body: object, key: string, ctx: RequestContext, meter: UsageMeter | null): Promise<{ res: UpstreamResponse; replica: Replica }> {
     const payload = rawJsonOf(body) ?? JSON.stringify(body);
     const failures: string[] = [];
     for (const replica of this.replicas.order(key)) {
@@ -79,18 +104,26 @@ export class UpstreamBackend implements ModelBackend {
         return { res, replica };
       } catch (err) {
         replica.inFlight -= 1;
-        if (ctx.signal.aborted || isAbort(err)) throw err;
+        if (ctx.signal.aborted || isAbort(err)) {
+          meter?.report();
+          throw err;
+        }
         const why = describe(err);
         failures.push(`${replica.url}: ${why}`);
         this.down(replica, why);
         this.metrics.inc('refact_upstream_failures_total', 'Upstream requests that failed over.', { model: this.info.name, replica: replica.url });
       }
     }
+    meter?.nothingSpent();
     throw new ApiError('upstream', `All upstreams for model "${this.info.name}" failed: ${failures.join('; ')}`);
   }
 
-  private async proxy(path: string, body: object, key: string, ctx: RequestContext): Promise<BackendReply> {
-    const { res, replica } = await this.dispatch(path, body, key, ctx);
+  private async proxy(path: string, req: CompletionRequest | ChatCompletionRequest, key: string, ctx: RequestContext): Promise<BackendReply> {
+    const meter = ctx.onUsage ? new UsageMeter(ctx.onUsage, promptChars(req)) : null;
+    // A stream carries usage only when asked to: the meter asks, and hides it from a client that did not.
+    const hideUsage = meter !== null && req.stream === true && req.stream_options?.include_usage !== true;
+    const body = hideUsage ? { ...req, stream_options: { ...req.stream_options, include_usage: true } } : req;
+    const { res, replica } = await this.dispatch(path, body, key, ctx, meter);
     let released = false;
     const release = () => {
       if (!released) {
@@ -99,7 +132,8 @@ export class UpstreamBackend implements ModelBackend {
       }
     };
     res.body.once('close', release);
-    return { type: 'raw', status: res.status, contentType: res.contentType, body: res.body, onEnd: release };
+    const answer = meter ? metered(meter, res, hideUsage) : res.body;
+    return { type: 'raw', status: res.status, contentType: res.contentType, body: answer, onEnd: release };
   }
 
   completion(req: CompletionRequest, ctx: RequestContext): Promise<BackendReply> {
@@ -112,15 +146,21 @@ export class UpstreamBackend implements ModelBackend {
   }
 
   async embeddings(req: EmbeddingRequest, ctx: RequestContext): Promise<EmbeddingResponse> {
-    const { res, replica } = await this.dispatch('/v1/embeddings', req, ctx.caller, ctx);
+    const meter = ctx.onUsage ? new UsageMeter(ctx.onUsage, inputChars(req)) : null;
+    const { res, replica } = await this.dispatch('/v1/embeddings', req, ctx.caller, ctx, meter);
     try {
       const chunks: Buffer[] = [];
       for await (const c of res.body) chunks.push(c as Buffer);
       const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EmbeddingResponse & { error?: { message?: string } };
-      if (res.status >= 400) throw new ApiError('badRequest', `upstream refused: ${data.error?.message ?? res.status}`);
+      if (res.status >= 400) {
+        meter?.nothingSpent();
+        throw new ApiError('badRequest', `upstream refused: ${data.error?.message ?? res.status}`);
+      }
+      meter?.saw(data);
       return data;
     } finally {
       replica.inFlight -= 1;
+      meter?.report();
     }
   }
 

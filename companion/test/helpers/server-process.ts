@@ -14,7 +14,7 @@ export function listening(child: ChildProcess): Promise<string> {
 }
 
 /** `node <entry> ...args` as a child process (stderr piped for the address), once it listens. */
-export async function spawnServer(entry: string[], args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function spawnServer(entry: string[], args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   return { url: await listening(child), child };
 }

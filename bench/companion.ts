@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fmt, type BenchRow } from './lib';
 
 interface LocalRow { concurrency: number; requests: number; rps: number; ttft_p50_ms: number; ttft_p99_ms: number }
-interface UpstreamRow { concurrency: number; direct_p50_ms: number; direct_p99_ms: number; proxied_p50_ms: number; proxied_p99_ms: number; added_p50_ms: number; added_p99_ms: number }
+interface UpstreamRow { concurrency: number; direct_p50_ms: number; direct_p99_ms: number; proxied_p50_ms: number; proxied_p99_ms: number; added_p50_ms: number; added_p99_ms: number; server_cpu_us_per_request: number }
 
 export async function run(): Promise<BenchRow[]> {
   const script = resolve(__dirname, '../companion/bench/run.ts');
@@ -29,6 +29,7 @@ export async function run(): Promise<BenchRow[]> {
       ...(goal ? { goal } : {}),
       comparison: `direct ${fmt(u.direct_p50_ms)} / ${fmt(u.direct_p99_ms)} ms, proxied ${fmt(u.proxied_p50_ms)} / ${fmt(u.proxied_p99_ms)} ms`,
     });
+    rows.push({ bench: 'companion', metric: `upstream proxy c=${u.concurrency} server CPU per request`, value: fmt(u.server_cpu_us_per_request, 0), unit: 'us' });
   }
   return rows;
 }

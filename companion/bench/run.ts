@@ -13,6 +13,7 @@
  * --upstream-only (skip section 1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +97,17 @@ async function benchLocal() {
   return rows;
 }
 
+/** CPU time (user + system) a process has used, in microseconds, from /proc (Linux). */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
 async function benchUpstream() {
   const up = await startFakeUpstream();
   let server: ChildProcess | undefined;
@@ -115,10 +127,15 @@ async function benchUpstream() {
       const total = quick ? 320 : c === 1 ? 1200 : 4800;
       const direct: number[] = [];
       const proxied: number[] = [];
+      let serverCpu = 0;
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate which goes first, so neither always runs on a machine warmed by the other.
         const order: Array<[string, number[]]> = round % 2 === 0 ? [[up.url, direct], [url, proxied]] : [[url, proxied], [up.url, direct]];
-        for (const [base, into] of order) for (const r of (await load(c, total / ROUNDS, call(base))).results) into.push(r[1]);
+        for (const [base, into] of order) {
+          const cpu0 = into === proxied ? cpuMicros(server.pid) : 0;
+          for (const r of (await load(c, total / ROUNDS, call(base))).results) into.push(r[1]);
+          if (into === proxied) serverCpu += cpuMicros(server.pid) - cpu0;
+        }
       }
       rows.push({
         concurrency: c,
@@ -129,6 +146,8 @@ async function benchUpstream() {
         proxied_p99_ms: pct(proxied, 99),
         added_p50_ms: pct(proxied, 50) - pct(direct, 50),
         added_p99_ms: pct(proxied, 99) - pct(direct, 99),
+        // The machine-independent part: what one proxied request costs the server's CPU.
+        server_cpu_us_per_request: serverCpu / proxied.length,
       });
     }
   } finally {
@@ -153,9 +172,9 @@ async function main() {
     console.log('');
   }
   console.log('upstream proxy: a scripted upstream called directly and through the server (goal at 64: added < 1 ms p50, < 5 ms p99)');
-  console.log('concurrency  requests  direct p50/p99 ms  proxied p50/p99 ms  added p50/p99 ms');
+  console.log('concurrency  requests  direct p50/p99 ms  proxied p50/p99 ms  added p50/p99 ms  server CPU us/request');
   for (const u of upstream) {
-    console.log(`${String(u.concurrency).padEnd(13)}${String(u.requests).padEnd(10)}${`${f(u.direct_p50_ms)} / ${f(u.direct_p99_ms)}`.padEnd(19)}${`${f(u.proxied_p50_ms)} / ${f(u.proxied_p99_ms)}`.padEnd(20)}${f(u.added_p50_ms)} / ${f(u.added_p99_ms)}`);
+    console.log(`${String(u.concurrency).padEnd(13)}${String(u.requests).padEnd(10)}${`${f(u.direct_p50_ms)} / ${f(u.direct_p99_ms)}`.padEnd(19)}${`${f(u.proxied_p50_ms)} / ${f(u.proxied_p99_ms)}`.padEnd(20)}${`${f(u.added_p50_ms)} / ${f(u.added_p99_ms)}`.padEnd(18)}${Math.round(u.server_cpu_us_per_request)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog';
 import { ApiError } from './http/api-error';
+import { guardLoopbackHost } from './http/host-guard';
 import { keepRawJsonBodies } from './http/raw-body';
 import type { Auth, RateLimiter } from './http/auth';
 import type { Metrics } from './metrics';
@@ -25,6 +26,8 @@ export interface AppDeps {
   downloads: Downloads;
   /** Configs, weights and logs. */
   permDir: string;
+  /** Listening on loopback only: requests must then name a loopback host (DNS rebinding). */
+  loopbackOnly: boolean;
   /** API tokens made in the admin UI, with their limits and usage. */
   tokens: TokenStore;
   log: ServerLog;
@@ -59,6 +62,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Fas
     void reply.code(404).send(e.body());
   });
 
+  if (deps.loopbackOnly) guardLoopbackHost(app);
   infoRoutes(app, deps);
   inferenceRoutes(app, deps);
   adminRoutes(app, deps);

@@ -3,6 +3,7 @@ import { createUpstreamBackends } from './backends/upstream/create-upstreams';
 import { Catalog } from './catalog';
 import type { ServerConfig } from './config';
 import { Auth, RateLimiter } from './http/auth';
+import { isLoopbackBind } from './http/host-guard';
 import { Metrics } from './metrics';
 import { Downloads } from './models/downloads';
 import { LocalModels } from './models/local-models';
@@ -69,6 +70,7 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
     local,
     downloads: new Downloads(config.permDir, log),
     permDir: config.permDir,
+    loopbackOnly: isLoopbackBind(config.host),
     about: async () => ({
       version: '0.1.0',
       node: process.version,

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   // Tests and scripts wait for this exact line.
   log.info(`refact-ts-server listening on ${address}`);
+  if (!composed.deps.loopbackOnly && !config.adminToken) log.warn('no --admin-token: anyone who can reach this address can use the admin UI (tokens, models, imports)');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -53,6 +53,14 @@ describe('refusals, as OpenAI-style errors', () => {
     assert.equal((await s.app.inject({ method: 'GET', url: '/refact-caps' })).statusCode, 200);
   });
 
+  it('403 for a Host that is not a loopback name (DNS rebinding), on every route', async () => {
+    for (const url of ['/refact-caps', '/admin/api/state', '/v1/models']) {
+      assertError(await s.app.inject({ method: 'GET', url, headers: { host: 'rebound.example:8008' } }), 403, 'forbidden_host', /not a loopback name/);
+    }
+    assert.equal((await s.app.inject({ method: 'GET', url: '/refact-caps', headers: { host: '127.0.0.1:8008' } })).statusCode, 200);
+    assert.equal((await s.app.inject({ method: 'GET', url: '/refact-caps', headers: { host: '[::1]:8008' } })).statusCode, 200);
+  });
+
   it('404 in OpenAI style for an unknown route', async () => {
     assertError(await s.app.inject({ method: 'GET', url: '/v2/nothing' }), 404, 'not_found', /No route GET \/v2\/nothing/);
   });
@@ -77,5 +85,17 @@ describe('refusals, as OpenAI-style errors', () => {
       for (const h of holders) h.destroy();
     }
     await waitFor(() => backend.stats().active === 0 && backend.stats().queued === 0, 'the queue to drain');
+  });
+});
+
+describe('a server listening on the network', () => {
+  it('answers any Host name, since a team reaches it by its own names', async () => {
+    const s = await startServer({ host: '0.0.0.0' }, false);
+    try {
+      assert.equal(s.composed.deps.loopbackOnly, false);
+      assert.equal((await s.app.inject({ method: 'GET', url: '/refact-caps', headers: { host: 'gpu-box.team.lan:8008' } })).statusCode, 200);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer, waitFor, type TestServer } from '../helpers/server';
 import { tinyGguf } from '../helpers/tiny-model';
@@ -52,6 +54,15 @@ describe('models in the admin API: import, load with a placement, unload, rememb
     assert.match(missing.json().error.message, /--download qwen2.5\/coder\/1.5b\/base/);
     const badPlacement = await call('POST', '/admin/api/models', { name: 'team/tiny', gpuLayers: 'most' });
     assert.equal(badPlacement.statusCode, 400);
+  });
+
+  it('refuses a damaged GGUF with 400 and the reason, and keeps serving', async () => {
+    mkdirSync(join(permDir, 'weights'), { recursive: true });
+    writeFileSync(join(permDir, 'weights', 'broken.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(64, 7)]));
+    const r = await call('POST', '/admin/api/models', { name: 'broken', gpuLayers: 0 });
+    assert.equal(r.statusCode, 400);
+    assert.match(r.json().error.message, /cannot load "broken"/);
+    assert.equal((await complete()).statusCode, 200);
   });
 
   it('reports a failed download as a failed job with the reason, and refuses an unknown registry name', async () => {

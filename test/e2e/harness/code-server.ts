@@ -37,7 +37,9 @@ export interface CodeServer {
 /** Packs the built extension (`dist/`) into a VSIX with the flags `npm run package` uses. */
 export async function packageVsix(tools: E2eTools, outDir: string): Promise<string> {
   const vsix = join(outDir, 'refact-ts.vsix');
-  await run(tools.vsce, ['package', '--no-dependencies', '--out', vsix], { cwd: REPO_ROOT });
+  // @ts-expect-error: a plain .mjs script without type declarations.
+  const { vsceTarget } = (await import('../../../scripts/package-vsix.mjs')) as { vsceTarget: () => string };
+  await run(tools.vsce, ['package', '--no-dependencies', '--target', vsceTarget(), '--out', vsix], { cwd: REPO_ROOT });
   return vsix;
 }
 

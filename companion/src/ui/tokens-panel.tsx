@@ -2,8 +2,6 @@ import { useState } from 'preact/hooks';
 import type { TokenView } from '../tokens/token-store';
 import { limitOf, send } from './api';
 
-const dash = (v: number | null) => (v === null ? '–' : String(v));
-
 function CreateToken({ onChange }: { onChange: () => void }) {
   const [name, setName] = useState('');
   const [rate, setRate] = useState('');
@@ -42,11 +40,17 @@ function CreateToken({ onChange }: { onChange: () => void }) {
   );
 }
 
+const LIMITS = [
+  ['rateLimitPerMinute', 'requests per minute'],
+  ['dailyTokenQuota', 'daily quota'],
+  ['monthlyTokenQuota', 'monthly quota'],
+] as const;
+
 function TokenRow({ t, onChange }: { t: TokenView; onChange: () => void }) {
-  const [daily, setDaily] = useState(t.dailyTokenQuota === null ? '' : String(t.dailyTokenQuota));
+  const [limits, setLimits] = useState(() => Object.fromEntries(LIMITS.map(([k]) => [k, t[k] === null ? '' : String(t[k])])) as Record<(typeof LIMITS)[number][0], string>);
   const [error, setError] = useState('');
   const save = async () => {
-    const r = await send('PATCH', `/admin/api/tokens/${t.id}`, { dailyTokenQuota: limitOf(daily) });
+    const r = await send('PATCH', `/admin/api/tokens/${t.id}`, Object.fromEntries(LIMITS.map(([k]) => [k, limitOf(limits[k])])));
     setError(r.error);
     onChange();
   };
@@ -57,14 +61,14 @@ function TokenRow({ t, onChange }: { t: TokenView; onChange: () => void }) {
   };
   return (
     <tr>
-      <td>{t.name}</td><td><code>{t.hint}…</code></td><td>{dash(t.rateLimitPerMinute)}</td>
-      <td>
-        <input aria-label={`daily quota of ${t.name}`} type="number" min="0" value={daily} onInput={(e) => setDaily((e.target as HTMLInputElement).value)} />{' '}
-        <button onClick={save}>Save</button>
-      </td>
-      <td>{dash(t.monthlyTokenQuota)}</td>
+      <td>{t.name}</td><td><code>{t.hint}…</code></td>
+      {LIMITS.map(([k, label]) => (
+        <td key={k}>
+          <input aria-label={`${label} of ${t.name}`} type="number" min="0" placeholder="none" value={limits[k]} onInput={(e) => setLimits({ ...limits, [k]: (e.target as HTMLInputElement).value })} />
+        </td>
+      ))}
       <td>{t.usage.dayTokens}</td><td>{t.usage.monthTokens}</td><td>{t.usage.requests}</td><td>{t.usage.lastUsed ?? 'never'}</td>
-      <td><button onClick={revoke}>Revoke</button> <span class="bad">{error}</span></td>
+      <td><button onClick={save}>Save</button> <button onClick={revoke}>Revoke</button> <span class="bad">{error}</span></td>
     </tr>
   );
 }

@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export interface BenchRow {
@@ -26,16 +25,7 @@ export function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from '../test/helpers/engine-process';
 
 /** One GET on a keep-alive agent; resolves with status and body. */
 export function get(agent: Agent, port: number, path: string): Promise<{ status: number; body: string }> {

@@ -76,7 +76,6 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
       node: process.version,
       perm_dir: config.permDir,
       compute: local.compute ?? (upstreamCount > 0 ? 'none (upstreams only)' : 'none (no local model loaded)'),
-      ...(await local.devices()),
       parallel: config.parallel,
       max_queue: config.maxQueue,
     }),

@@ -3,14 +3,18 @@ import { ApiError } from './api-error';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 
-/** Whether the server was asked to listen on a loopback address only. */
-export function isLoopbackBind(host: string): boolean {
-  return LOOPBACK_NAMES.includes(host.toLowerCase()) || host.startsWith('127.');
+function isLoopbackName(name: string): boolean {
+  const n = name.toLowerCase();
+  return LOOPBACK_NAMES.includes(n) || n.startsWith('127.');
 }
 
+/** Whether the server was asked to listen on a loopback address only. */
+export const isLoopbackBind = isLoopbackName;
+
+/** The name part of a `Host` header: `[::1]:8008` → `[::1]`, `localhost:8008` → `localhost`. */
 function hostName(header: string): string {
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1).toLowerCase();
-  return (header.split(':')[0] ?? '').toLowerCase();
+  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
+  return header.split(':')[0] ?? '';
 }
 
 /**
@@ -22,8 +26,7 @@ function hostName(header: string): string {
  */
 export function guardLoopbackHost(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
-    const name = hostName(request.headers.host ?? '');
-    if (!LOOPBACK_NAMES.includes(name) && !name.startsWith('127.')) {
+    if (!isLoopbackName(hostName(request.headers.host ?? ''))) {
       throw new ApiError('forbidden', `Host "${request.headers.host ?? ''}" is not a loopback name; this server listens on loopback only (start it with --host 0.0.0.0 to serve other names)`);
     }
   });

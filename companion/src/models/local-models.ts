@@ -65,10 +65,6 @@ export class LocalModels {
     return this.llama ? this.llama.gpu || 'cpu' : null;
   }
 
-  get savedModels(): readonly SavedModel[] {
-    return this.saved;
-  }
-
   list(): LocalModelView[] {
     return [...this.loaded.values()];
   }
@@ -98,7 +94,7 @@ export class LocalModels {
       this.loaded.set(spec.name, { name: spec.name, origin, placement });
       this.failures.delete(spec.name);
       this.log.info(`loaded ${spec.name} from ${spec.path} in ${Math.round(performance.now() - t0)} ms (n_ctx ${backend.info.nCtx}, ${this.config.parallel} sequences, ${placement.gpuLayers}/${placement.totalLayers} layers on ${this.compute === 'cpu' || placement.gpuLayers === 0 ? 'CPU' : this.compute})`);
-      if (origin === 'admin') await this.remember({ name: spec.name, path: spec.path, embedding: spec.embedding, gpuLayers }, true);
+      if (origin === 'admin') await this.save([...this.saved.filter((m) => m.name !== spec.name), { name: spec.name, path: spec.path, embedding: spec.embedding, gpuLayers }]);
       return backend.info;
     };
     const next = this.chain.then(run, run);
@@ -111,7 +107,7 @@ export class LocalModels {
     if (!this.loaded.has(name)) throw new ApiError('notFound', `"${name}" is not a local model loaded here`, { param: 'name' });
     await this.catalog.remove(name);
     this.loaded.delete(name);
-    await this.remember({ name } as SavedModel, false);
+    if (this.saved.some((m) => m.name === name)) await this.save(this.saved.filter((m) => m.name !== name));
     this.log.info(`unloaded ${name}`);
   }
 
@@ -143,8 +139,9 @@ export class LocalModels {
     return this.runtime;
   }
 
-  private async remember(m: SavedModel, keep: boolean): Promise<void> {
-    this.saved = [...this.saved.filter((s) => s.name !== m.name), ...(keep ? [m] : [])];
+  /** Replaces the remembered admin-loaded models, in memory and in models.json. */
+  private async save(models: SavedModel[]): Promise<void> {
+    this.saved = models;
     const path = join(this.config.permDir, FILE);
     await writeFile(`${path}.tmp`, JSON.stringify({ version: 1, models: this.saved }, null, 2));
     await rename(`${path}.tmp`, path);

@@ -46,7 +46,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     return undefined;
   });
-  app.setErrorHandler((error: Error, request, reply) => handleError(error, request, reply));
+  app.setErrorHandler((error: Error, request, reply) => handleError(error, request, reply, options.logger));
   app.setNotFoundHandler((request, reply) => replyError(reply, 404, `no handler for ${request.url.split('?')[0]}`));
   for (const route of options.routes) route(app);
   return app;

@@ -20,6 +20,7 @@ import { openSession, startTcpLsp } from './lsp/transport';
 import { CapsService } from './services/caps-service';
 import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
+import { handleFatalErrors, injectTestFault } from './services/fatal-errors';
 import { createHttpGet } from './services/http-get';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
@@ -42,10 +43,13 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const lifetime = new Lifetime(logger);
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  // Shutdowns can overlap (SIGTERM, then a fault during disposal): the worst exit code wins.
+  let worstExitCode = 0;
   const shutdown = async (reason: string, exitCode = 0): Promise<number> => {
+    worstExitCode = Math.max(worstExitCode, exitCode);
     logger.info(`shutting down: ${reason}`);
     await lifetime.dispose();
-    resolveStopped(exitCode);
+    resolveStopped(worstExitCode);
     return stopped;
   };
 
@@ -159,8 +163,7 @@ async function runFromCommandLine(argv: string[]): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => (engine ? void engine.shutdown(signal) : (pendingSignal = signal)));
   }
-  process.on('uncaughtException', (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (error) => logger.error(`unhandled rejection: ${String(error)}`));
+  handleFatalErrors({ logger, shutdown: () => engine?.shutdown ?? null, exit: (code) => process.exit(code) });
   try {
     engine = await startEngine(options, paths, logger);
   } catch (error) {
@@ -170,6 +173,7 @@ async function runFromCommandLine(argv: string[]): Promise<void> {
     process.exit(1);
   }
   if (pendingSignal) void engine.shutdown(pendingSignal);
+  injectTestFault(process.env);
   process.exit(await engine.stopped);
 }
 

@@ -22,13 +22,17 @@ export class Lifetime {
   }
 
   private async runAll(): Promise<void> {
+    const order: string[] = [];
     while (this.cleanups.length > 0) {
       const { name, run } = this.cleanups.pop()!;
+      order.push(name);
       try {
         await run();
       } catch (error) {
         this.logger.error(`dispose ${name}: ${(error as Error).message}`);
       }
     }
+    // One line that shows the order, for whoever reads a log after a fault.
+    if (order.length > 0) this.logger.info(`disposed in order: ${order.join(', ')}`);
   }
 }

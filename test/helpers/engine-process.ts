@@ -20,6 +20,7 @@ export interface EngineProcess {
   log(): string;
   /** Resolves when a log line matches. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when the process has exited and its log is complete. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
@@ -87,15 +88,21 @@ export async function startEngineProcess(options: EngineStartOptions = {}): Prom
   const args = ['--http-port', String(httpPort), '--logs-stderr', '--config-dir', configDir, '--cache-dir', cacheDir, ...(options.args ?? [])];
   const child = spawn(process.execPath, [ENGINE_MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let log = '';
+  let closed = false;
   const waiters = new Set<() => void>();
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     log += chunk;
     for (const waiter of waiters) waiter();
   });
+  // Resolves once the process exited and its stderr ended, so the log is complete by then.
+  const stderrEnded = new Promise<void>((resolveEnd) => child.stderr!.once('end', resolveEnd));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
     child.once('exit', (code, signal) => {
-      for (const waiter of waiters) waiter();
-      resolveExit({ code, signal });
+      void stderrEnded.then(() => {
+        closed = true;
+        for (const waiter of waiters) waiter();
+        resolveExit({ code, signal });
+      });
     }),
   );
   const waitForLog = (pattern: RegExp, timeoutMs = 10_000) =>
@@ -103,7 +110,7 @@ export async function startEngineProcess(options: EngineStartOptions = {}): Prom
       const check = () => {
         const match = log.match(pattern);
         if (match) return done(() => resolveLine(match[0]));
-        if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`engine exited before ${pattern}; log:\n${log}`)));
+        if (closed) done(() => reject(new Error(`engine exited before ${pattern}; log:\n${log}`)));
       };
       const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}; log:\n${log}`))), timeoutMs);
       const done = (finish: () => void) => {

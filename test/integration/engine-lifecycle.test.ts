@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startEngineProcess } from '../helpers/engine-process';
 
+/** The engine's services in reverse order of their start: how an orderly shutdown disposes them. */
+const DISPOSAL = /disposed in order: http, caps, documents, workspace\n/;
+
 describe('engine lifecycle', () => {
   it('exits 0 within 2 s of SIGTERM, disposing services', async () => {
     const engine = await startEngineProcess();
@@ -34,5 +37,28 @@ describe('engine lifecycle', () => {
     const exit = await second.exited;
     assert.equal(exit.code, 1);
     await first.stop();
+  });
+
+  // Test-only fault injection (NODE_ENV=test plus REFACT_TS_TEST_FAULT, see server/services/fatal-errors.ts).
+  for (const [fault, kind] of [['uncaught-after-start', 'uncaught exception'], ['rejection-after-start', 'unhandled rejection']] as const) {
+    it(`on an ${kind}, logs it with its stack, disposes in order and exits non-zero`, async () => {
+      const engine = await startEngineProcess({ env: { NODE_ENV: 'test', REFACT_TS_TEST_FAULT: fault } });
+      const exit = await engine.exited;
+      const log = engine.log();
+      assert.equal(exit.code, 1, log);
+      assert.match(log, new RegExp(`ERROR fatal: ${kind}: Error: injected fault: ${kind} after start\\n\\s+at `));
+      assert.match(log, new RegExp(`shutting down: ${kind}`));
+      assert.match(log, DISPOSAL);
+      assert.ok(log.indexOf('fatal:') < log.search(DISPOSAL), 'the error is logged before the disposal');
+    });
+  }
+
+  it('ignores the fault variable outside NODE_ENV=test', async () => {
+    const engine = await startEngineProcess({ env: { NODE_ENV: 'production', REFACT_TS_TEST_FAULT: 'uncaught-after-start' } });
+    assert.equal((await fetch(`${engine.baseUrl}/v1/ping`)).status, 200);
+    // Had the fault fired (right after start, before this ping), the exit code would be 1.
+    engine.process.kill('SIGTERM');
+    assert.equal((await engine.exited).code, 0, engine.log());
+    assert.doesNotMatch(engine.log(), /fatal:/);
   });
 });

@@ -4,16 +4,12 @@
  * webviews may call it from a browser.
  */
 
+import { isLoopbackHostHeader, isLoopbackHostname } from '../../src/protocol/loopback';
+
 export type GuardVerdict = { ok: true; corsOrigin: string | null } | { ok: false; reason: string };
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** The `Host` header must name a loopback interface; any port. */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  return LOOPBACK_HOSTS.has(name.toLowerCase());
-}
+export const isLoopbackHost = isLoopbackHostHeader;
 
 /** Origins allowed to make cross-origin calls: loopback http(s) pages and VS Code webviews. */
 export function isAllowedOrigin(origin: string): boolean {
@@ -26,7 +22,7 @@ export function isAllowedOrigin(origin: string): boolean {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (url.origin !== origin) return false;
-  return LOOPBACK_HOSTS.has(url.hostname.toLowerCase()) || url.hostname === '[::1]';
+  return isLoopbackHostname(url.hostname);
 }
 
 /**
@@ -35,7 +31,7 @@ export function isAllowedOrigin(origin: string): boolean {
  */
 export function guardRequest(host: string | undefined, origin: string | undefined, anyHost: boolean): GuardVerdict {
   if (!anyHost && !isLoopbackHost(host)) {
-    return { ok: false, reason: `Host '${host ?? ''}' is not a loopback address; the engine only serves 127.0.0.1 and localhost` };
+    return { ok: false, reason: `Host '${host ?? ''}' is not a loopback address; the engine only serves localhost, [::1] and 127.x.y.z` };
   }
   if (origin === undefined) return { ok: true, corsOrigin: null };
   if (!isAllowedOrigin(origin)) {

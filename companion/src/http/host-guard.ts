@@ -1,20 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { isLoopbackBindAddress, isLoopbackHostHeader } from '../../../src/protocol/loopback';
 import { ApiError } from './api-error';
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]', '::1'];
-
-function isLoopbackName(name: string): boolean {
-  const n = name.toLowerCase();
-  return LOOPBACK_NAMES.includes(n) || n.startsWith('127.');
-}
-
 /** Whether the server was asked to listen on a loopback address only. */
-export const isLoopbackBind = isLoopbackName;
+export const isLoopbackBind = isLoopbackBindAddress;
 
-/** The name part of a `Host` header: `[::1]:8008` → `[::1]`, `localhost:8008` → `localhost`. */
-function hostName(header: string): string {
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
-  return header.split(':')[0] ?? '';
+/** The refusal for a request's `Host` header, or null when it names a loopback interface. */
+export function hostRefusal(host: string | undefined): ApiError | null {
+  if (isLoopbackHostHeader(host)) return null;
+  return new ApiError('forbidden', `Host "${host ?? ''}" is not a loopback name; this server listens on loopback only (start it with --host 0.0.0.0 to serve other names)`);
 }
 
 /**
@@ -22,12 +16,11 @@ function hostName(header: string): string {
  * its name at 127.0.0.1 reaches this port with its own name in `Host`, and without an admin
  * token the admin API (tokens, model loading, imports) would be open to it. A server listening
  * on the network is addressed by whatever names a team uses, so it is not checked; it should
- * have an admin token.
+ * have an admin token. The rule is the engine's too (`src/protocol/loopback.ts`).
  */
 export function guardLoopbackHost(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
-    if (!isLoopbackName(hostName(request.headers.host ?? ''))) {
-      throw new ApiError('forbidden', `Host "${request.headers.host ?? ''}" is not a loopback name; this server listens on loopback only (start it with --host 0.0.0.0 to serve other names)`);
-    }
+    const refusal = hostRefusal(request.headers.host);
+    if (refusal) throw refusal;
   });
 }

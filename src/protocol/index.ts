@@ -5,6 +5,7 @@ export * from './lsp';
 export * from './webview';
 export * from './workspace';
 export * from './openai';
+export * from './completion';
 export * from './chat';
 // `openai.ts` and `chat.ts` both declare a `ChatMessage`: here it means OpenAI's wire message,
 // and a chat session's message is `SessionChatMessage` (import `./chat` directly for its name).

@@ -4,8 +4,9 @@
  *
  * Messages are plain typed constants, not jsonrpc `RequestType`s: the client and server
  * libraries pin different jsonrpc versions, so each side wraps these in its own (see
- * `server/lsp/typed.ts`), and this module stays free of imports.
+ * `server/lsp/typed.ts`), and this module imports only its sibling protocol files.
  */
+import type { AcceptCompletionParams, GetCompletionsParams, GetCompletionsResult } from './completion';
 
 /** A request declared once: its method string, with params and result carried as types. */
 export interface LspRequest<P, R> {
@@ -28,6 +29,12 @@ export interface SuccessResult {
 
 /** Client → engine: the editor's focused document changed (used to rank context). */
 export const SetActiveDocumentRequest = request<SetActiveDocumentParams, SuccessResult>('refact/setActiveDocument');
+
+/** Client → engine: a completion at a position of an open document (Refact's shape; code-point columns). */
+export const GetCompletionsRequest = request<GetCompletionsParams, GetCompletionsResult>('refact/getCompletions');
+
+/** Client → engine: the user accepted the completion with this id; the engine prefetches the next one. */
+export const AcceptCompletionRequest = request<AcceptCompletionParams, SuccessResult>('refact/acceptCompletion');
 
 /** The server name the engine reports in `initialize`. */
 export const ENGINE_SERVER_NAME = 'refact-ts';

@@ -29,6 +29,7 @@ import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
 import { WorkspaceService } from './services/workspace';
 import { WorkspaceFiles } from './services/workspace-files';
+import { createUpstreamClient } from './services/upstream/upstream-client';
 import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
 
 export interface Engine {
@@ -68,6 +69,9 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('caps', () => caps.dispose());
   caps.start();
   const providers = new ProvidersService(providersStore, caps, options.experimental);
+  // The one client through which completion, chat and embeddings reach model providers.
+  const upstream = createUpstreamClient({ insecure: options.insecure, userAgent: `refact-ts-lsp ${ENGINE_VERSION}` });
+  lifetime.push('upstream', () => upstream.dispose());
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
   // The index's native modules (libsql, hnswlib, onnxruntime, the watcher, piscina) load only

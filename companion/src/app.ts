@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog';
-import { ApiError } from './http/api-error';
+import { ApiError, type ApiErrorKind } from './http/api-error';
 import { guardLoopbackHost } from './http/host-guard';
 import { keepRawJsonBodies } from './http/raw-body';
 import type { Auth, RateLimiter } from './http/auth';
@@ -36,14 +36,27 @@ export interface AppDeps {
   about: () => Promise<Record<string, unknown>>;
 }
 
-/** Fastify's own error codes that are the client's fault, mapped into our registry. */
-function translate(err: unknown): ApiError {
+/** The registry's error for each status Fastify itself answers a client's mistake with. */
+const CLIENT_STATUS: Partial<Record<number, ApiErrorKind>> = {
+  400: 'badRequest',
+  404: 'notFound',
+  413: 'tooLarge',
+  415: 'unsupportedMediaType',
+};
+
+/**
+ * Fastify's own errors, mapped into our registry. A client error keeps its status (404, 413,
+ * 415, ...) so clients can tell "fix the request" from "fix the URL or the content type".
+ */
+function translate(err: unknown, contentType: string | undefined): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
   if (e.validation) return new ApiError('badRequest', `Invalid request: ${e.message ?? 'validation failed'}`);
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('tooLarge', e.message ?? 'request body too large');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new ApiError('badRequest', e.message ?? 'bad request');
-  return new ApiError('internal', e.message ?? 'internal error');
+  const status = e.statusCode ?? 500;
+  if (status < 400 || status >= 500) return new ApiError('internal', e.message ?? 'internal error');
+  const kind = CLIENT_STATUS[status];
+  const message = status === 415 ? `Content type "${contentType ?? ''}" is not accepted; send application/json.` : (e.message ?? `request refused (${status})`);
+  return kind ? new ApiError(kind, message) : new ApiError({ status, type: 'invalid_request_error', code: 'bad_request' }, message);
 }
 
 /** The app without `listen`, so tests drive it with `inject()` or a real port. */
@@ -52,8 +65,8 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Fas
   // Proxied requests go upstream as the bytes the client sent.
   keepRawJsonBodies(app, options);
 
-  app.setErrorHandler((err, _request, reply) => {
-    const e = translate(err);
+  app.setErrorHandler((err, request, reply) => {
+    const e = translate(err, request.headers['content-type']);
     if (e.status >= 500) deps.log.error(`${e.code}: ${e.message}`);
     void reply.code(e.status).headers(e.headers).send(e.body());
   });

@@ -14,6 +14,7 @@ export const ApiErrors = {
   notFound: { status: 404, type: 'invalid_request_error', code: 'not_found' },
   unsupported: { status: 400, type: 'invalid_request_error', code: 'unsupported_for_model' },
   tooLarge: { status: 413, type: 'invalid_request_error', code: 'request_too_large' },
+  unsupportedMediaType: { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type' },
   queueFull: { status: 429, type: 'rate_limit_error', code: 'queue_full' },
   rateLimited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
   quotaExceeded: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
@@ -25,6 +26,13 @@ export const ApiErrors = {
 
 export type ApiErrorKind = keyof typeof ApiErrors;
 
+/** An error's status, OpenAI type and code, for answers outside the registry (an upstream's own refusal). */
+export interface ErrorShape {
+  status: number;
+  type: string;
+  code: string;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly type: string;
@@ -33,9 +41,9 @@ export class ApiError extends Error {
   readonly headers: Record<string, string>;
   readonly param: string | null;
 
-  constructor(kind: ApiErrorKind, message: string, opts: { headers?: Record<string, string>; param?: string } = {}) {
+  constructor(kind: ApiErrorKind | ErrorShape, message: string, opts: { headers?: Record<string, string>; param?: string | null } = {}) {
     super(message);
-    const e = ApiErrors[kind];
+    const e = typeof kind === 'string' ? ApiErrors[kind] : kind;
     this.status = e.status;
     this.type = e.type;
     this.code = e.code;

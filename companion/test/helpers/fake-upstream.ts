@@ -15,9 +15,10 @@ export interface FakeUpstream {
   bodies: string[];
   /**
    * `cutShort` answers 200 with a content-length, then closes the connection partway through;
-   * `stallStream` streams its first chunk, then holds the answer open until the client leaves.
+   * `stallStream` streams its first chunk, then holds the answer open until the client leaves;
+   * `refuse422` refuses as a validating server does, `refuse404Text` as a plain web server does.
    */
-  mode: 'ok' | 'fail500' | 'refuse400' | 'cutShort' | 'stallStream';
+  mode: 'ok' | 'fail500' | 'refuse400' | 'refuse422' | 'refuse404Text' | 'cutShort' | 'stallStream';
   /** Whether answers carry `usage`; a stream only when asked with `stream_options.include_usage`. */
   reportsUsage: boolean;
   stop: () => Promise<void>;
@@ -63,6 +64,16 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
       if (state.mode === 'refuse400') {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `${name} refuses`, type: 'invalid_request_error', code: 'bad' } }));
+        return;
+      }
+      if (state.mode === 'refuse422') {
+        res.writeHead(422, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `${name} cannot process it`, type: 'invalid_request_error', code: 'unprocessable', param: 'input' } }));
+        return;
+      }
+      if (state.mode === 'refuse404Text') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('404 page not found');
         return;
       }
       if (state.mode === 'cutShort') {

@@ -30,6 +30,22 @@ function metered(meter: UsageMeter, res: UpstreamResponse, hideUsage: boolean): 
   return tap;
 }
 
+/**
+ * An upstream's 4xx, passed on with its status and its own OpenAI-style message, type and code
+ * (the client's request was wrong, not this server), as completions pass through untouched.
+ */
+function upstreamRefusal(status: number, text: string): ApiError {
+  let error: { message?: unknown; type?: unknown; code?: unknown; param?: unknown } = {};
+  try {
+    error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
+  } catch {
+    // Not JSON: the status alone says what happened.
+  }
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v : fallback);
+  const shape = { status, type: str(error.type, 'invalid_request_error'), code: str(error.code, 'upstream_refused') };
+  return new ApiError(shape, `upstream refused: ${str(error.message, `HTTP ${status}`)}`, { param: typeof error.param === 'string' ? error.param : null });
+}
+
 function describe(err: unknown): string {
   if (err instanceof Error) return (err as Error & { code?: string }).code ? `${(err as Error & { code?: string }).code}: ${err.message}` : err.message;
   return String(err);
@@ -151,11 +167,12 @@ export class UpstreamBackend implements ModelBackend {
     try {
       const chunks: Buffer[] = [];
       for await (const c of res.body) chunks.push(c as Buffer);
-      const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EmbeddingResponse & { error?: { message?: string } };
+      const text = Buffer.concat(chunks).toString('utf8');
       if (res.status >= 400) {
         meter?.nothingSpent();
-        throw new ApiError('badRequest', `upstream refused: ${data.error?.message ?? res.status}`);
+        throw upstreamRefusal(res.status, text);
       }
+      const data = JSON.parse(text) as EmbeddingResponse;
       meter?.saw(data);
       return data;
     } finally {

@@ -1,0 +1,245 @@
+/**
+ * Builds a FIM prompt filled to the token: context snippets first (packed into the context
+ * budget), then the cursor file's lines around the cursor until
+ * `n_ctx − max_new_tokens − 1 − context tokens` is full. Pieces are counted one by one (lines are
+ * memoized by the counter), and the assembled prompt is counted whole at the end, since
+ * tokens merge across piece boundaries: a prompt over the limit loses lines, one well under it
+ * gains lines, until it fits.
+ *
+ * Layout, for the server's prompt cache: what changes least comes first. The repository header
+ * and context snippets (in a stable order) lead, the cursor file's window follows, and the
+ * window's top line moves only when the cursor changes lines: lines above the cursor get a fixed
+ * share of the window budget, and what typing adds to the cursor line is taken from below.
+ */
+import { splitAtCursor, type CursorPosition } from './cursor';
+import { dedupeSnippets, ragTokensBudget, renderCursorFileHeader, renderRepoHeader, renderSnippet, stableOrder, truncateSnippet, type ContextSnippet } from './context';
+import type { TokenCounter } from './counter';
+import type { FimFormat } from './formats';
+
+export interface Budget {
+  nCtx: number;
+  maxNewTokens: number;
+  /** Share of `n_ctx` for context; the format's `ragRatio` when absent. */
+  ragRatio?: number;
+  /** The request's `rag_tokens_n`, clamped like Refact's; overrides `ragRatio`. */
+  ragTokens?: number;
+}
+
+export interface FimPromptInput {
+  format: FimFormat;
+  /** The cursor file's path as the model sees it (workspace-relative where possible). */
+  path: string;
+  repoName: string;
+  text: string;
+  cursor: CursorPosition;
+  /** In order of relevance, most relevant first; the prompt writes them in a stable order. */
+  context: ContextSnippet[];
+  multiline: boolean;
+}
+
+export interface FimPrompt {
+  prompt: string;
+  /** Exact token count of the whole prompt (estimated when the counter is not exact). */
+  tokens: number;
+  /** `n_ctx − max_new_tokens − 1` (one token kept for a BOS the server may add); `tokens ≤ limit`. */
+  limit: number;
+  /** The context budget offered (after Refact's clamps). */
+  contextLimit: number;
+  /** Tokens of the context part (repository header and snippets). */
+  contextTokens: number;
+  /** The snippets in the prompt, in prompt order, truncated ones as sent. */
+  contextUsed: ContextSnippet[];
+  /** Whole lines of the cursor file above and below the cursor line. */
+  linesBefore: number;
+  linesAfter: number;
+  /** Stop sequences for the upstream request (the format's, plus `\n\n`, plus `\n` in single-line mode). */
+  stops: string[];
+  exact: boolean;
+}
+
+export class FimBudgetError extends Error {}
+
+/** Lines above the cursor get this share of the window; below gets the rest. */
+export const ABOVE_SHARE = 0.75;
+/** One token kept back for the BOS a server adds to a completion prompt. */
+export const BOS_RESERVE = 1;
+const MAX_EXACT_PASSES = 4;
+
+interface Pieces {
+  head: string;
+  context: string;
+  above: string[];
+  linePrefix: string;
+  lineSuffix: string;
+  below: string[];
+}
+
+/** Joins the pieces in the format's order; `a` lines above and `b` below the cursor line. */
+function assemble(format: FimFormat, p: Pieces, a: number, b: number): string {
+  const prefix = p.above.slice(p.above.length - a).join('') + p.linePrefix;
+  const suffix = p.lineSuffix + p.below.slice(0, b).join('');
+  if (format.order === 'spm') {
+    const lead = format.fileSep !== null ? p.context : '';
+    const inner = format.fileSep !== null ? '' : p.context;
+    return `${format.bos}${lead}${p.head}${format.suffix}${suffix}${format.prefix}${inner}${prefix}${format.middle}`;
+  }
+  if (format.fileSep !== null) return `${format.bos}${p.context}${p.head}${format.prefix}${prefix}${format.suffix}${suffix}${format.middle}`;
+  return `${format.bos}${format.prefix}${p.context}${p.head}${prefix}${format.suffix}${suffix}${format.middle}`;
+}
+
+export async function buildFimPrompt(input: FimPromptInput, budget: Budget, counter: TokenCounter): Promise<FimPrompt> {
+  const { format } = input;
+  const split = splitAtCursor(input.text, input.cursor);
+  if (!split.ok) throw new RangeError(split.detail);
+  const doc = split.value;
+  const limit = budget.nCtx - budget.maxNewTokens - BOS_RESERVE;
+  if (limit < 16) throw new FimBudgetError(`n_ctx ${budget.nCtx} leaves ${limit} prompt tokens after max_new_tokens ${budget.maxNewTokens}`);
+  const contextLimit = Math.min(ragTokensBudget(budget.nCtx, budget.ragRatio ?? format.ragRatio, budget.ragTokens), Math.floor(limit / 2));
+
+  const cursorLine = doc.above.length;
+  let candidates = dedupeSnippets(input.context);
+  for (let attempt = 0; ; attempt++) {
+    const packed = await packContext(format, input.repoName, candidates, contextLimit, counter);
+    const pieces: Pieces = {
+      head: renderCursorFileHeader(format, input.path),
+      context: packed.text,
+      above: doc.above,
+      linePrefix: doc.linePrefix,
+      lineSuffix: doc.lineSuffix + doc.lineEnd,
+      below: doc.below,
+    };
+    const window = await fillWindow(format, pieces, limit, counter);
+    // A snippet of the cursor file inside the window repeats what the model already reads.
+    const top = cursorLine - window.a;
+    const bottom = cursorLine + window.b;
+    const inside = (s: ContextSnippet) => s.path === input.path && (s.startLine === undefined || (s.startLine <= bottom && (s.endLine ?? s.startLine) >= top));
+    if (attempt === 0 && packed.used.some(inside)) {
+      candidates = candidates.filter((s) => !inside(s));
+      continue;
+    }
+    const stops = [...format.stops, ...(input.multiline ? ['\n\n'] : ['\n'])];
+    return {
+      prompt: window.prompt, tokens: window.tokens, limit, contextLimit, contextTokens: packed.tokens, contextUsed: packed.used,
+      linesBefore: window.a, linesAfter: window.b, stops, exact: counter.exact,
+    };
+  }
+}
+
+interface Packed {
+  text: string;
+  tokens: number;
+  used: ContextSnippet[];
+}
+
+/** Snippets by relevance into `limit` tokens (header included), written in the stable order. */
+async function packContext(format: FimFormat, repoName: string, snippets: ContextSnippet[], limit: number, counter: TokenCounter): Promise<Packed> {
+  const header = renderRepoHeader(format, repoName);
+  if (limit <= 0) return { text: header, tokens: header ? (await counter.count([header]))[0]! : 0, used: [] };
+  const rendered = snippets.map((s) => renderSnippet(format, s));
+  const [headerTokens, ...counts] = await counter.count([header, ...rendered]);
+  let used = headerTokens!;
+  const chosen: ContextSnippet[] = [];
+  for (let i = 0; i < snippets.length && used < limit; i++) {
+    let snippet = snippets[i]!;
+    let tokens = counts[i]!;
+    // A snippet too big for what is left is cut to its first lines (twice at most: counts are
+    // not proportional to lines, the second try corrects the first).
+    for (let tries = 0; used + tokens > limit && tries < 2; tries++) {
+      const lines = snippet.text.split('\n').length;
+      const keep = Math.floor((lines * (limit - used)) / tokens) - 1;
+      if (keep < 3) break;
+      snippet = truncateSnippet(snippet, keep);
+      tokens = (await counter.count([renderSnippet(format, snippet)]))[0]!;
+    }
+    if (used + tokens > limit) continue;
+    used += tokens;
+    chosen.push(snippet);
+  }
+  const ordered = stableOrder(chosen);
+  const text = header + ordered.map((s) => renderSnippet(format, s)).join('');
+  return { text, tokens: used, used: ordered };
+}
+
+interface Window {
+  prompt: string;
+  tokens: number;
+  a: number;
+  b: number;
+}
+
+/** Adds lines around the cursor until the prompt fills `limit`, then fits it by exact counts. */
+async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter): Promise<Window> {
+  const fixedText = [format.bos, p.context, p.head, format.prefix, format.suffix, format.middle, p.linePrefix, p.lineSuffix];
+  const fixedCounts = await counter.count(fixedText);
+  const fixed = fixedCounts.reduce((s, n) => s + n, 0);
+  const aboveCounts = await counter.count(p.above);
+  const belowCounts = await counter.count(p.below);
+  const window = limit - fixed;
+  let a = 0;
+  let b = 0;
+  let used = 0;
+  // Above first, up to its share; below up to what is left; above again if below ran out.
+  const aboveTarget = Math.floor(window * ABOVE_SHARE);
+  while (a < p.above.length && used + aboveCounts[p.above.length - 1 - a]! <= aboveTarget) used += aboveCounts[p.above.length - 1 - a++]!;
+  while (b < p.below.length && used + belowCounts[b]! <= window) used += belowCounts[b++]!;
+  while (a < p.above.length && used + aboveCounts[p.above.length - 1 - a]! <= window) used += aboveCounts[p.above.length - 1 - a++]!;
+
+  let prompt = assemble(format, p, a, b);
+  let tokens = (await counter.count([prompt]))[0]!;
+  let last: [number, number] = [a, b];
+  for (let pass = 0; pass < MAX_EXACT_PASSES && tokens !== limit; pass++) {
+    if (tokens > limit) {
+      // Over: drop lines from the bottom first (the end of a PSM prompt), then the top.
+      let excess = tokens - limit;
+      while (excess > 0 && (a > 0 || b > 0)) {
+        if (b > 0) excess -= belowCounts[--b]!;
+        else excess -= aboveCounts[p.above.length - a--]!;
+      }
+      if (a === 0 && b === 0 && excess > 0) return trimCursorLine(format, p, limit, counter);
+    } else {
+      // Under: pieces counted apart overstate a joined prompt; add what the slack allows.
+      let slack = limit - tokens;
+      const before = [a, b] as const;
+      while (b < p.below.length && belowCounts[b]! <= slack) slack -= belowCounts[b++]!;
+      // The top line moves only once the bottom of the file is reached, to keep the prefix stable.
+      if (b === p.below.length) while (a < p.above.length && aboveCounts[p.above.length - 1 - a]! <= slack) slack -= aboveCounts[p.above.length - 1 - a++]!;
+      if (before[0] === a && before[1] === b) break;
+    }
+    const next = assemble(format, p, a, b);
+    const nextTokens = (await counter.count([next]))[0]!;
+    if (nextTokens > limit && tokens <= limit) {
+      // The last fitting prompt stays.
+      [a, b] = last;
+      break;
+    }
+    last = [a, b];
+    prompt = next;
+    tokens = nextTokens;
+  }
+  // The loop may stop over the limit only on its last pass; shed lines until it fits.
+  while (tokens > limit && (a > 0 || b > 0)) {
+    if (b > 0) b--;
+    else a--;
+    prompt = assemble(format, p, a, b);
+    tokens = (await counter.count([prompt]))[0]!;
+  }
+  if (tokens > limit) return trimCursorLine(format, p, limit, counter);
+  return { prompt, tokens, a, b };
+}
+
+/** The cursor line alone is over the limit: keep its text nearest the cursor. */
+async function trimCursorLine(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter): Promise<Window> {
+  let left = p.linePrefix;
+  let right = p.lineSuffix;
+  for (;;) {
+    const prompt = assemble(format, { ...p, linePrefix: left, lineSuffix: right }, 0, 0);
+    const tokens = (await counter.count([prompt]))[0]!;
+    if (tokens <= limit) return { prompt, tokens, a: 0, b: 0 };
+    if (left.length + right.length === 0) throw new FimBudgetError(`the prompt's fixed parts take ${tokens} tokens, over the limit of ${limit}`);
+    // Cut a share proportional to the excess, at least 8 characters, mostly from the right.
+    const cut = Math.max(8, Math.ceil(((left.length + right.length) * (tokens - limit)) / tokens));
+    const fromRight = Math.min(right.length, Math.ceil(cut / 2));
+    right = right.slice(0, right.length - fromRight);
+    left = left.slice(Math.min(left.length, cut - fromRight));
+  }
+}

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Catalog } from './catalog';
 import { ApiError, type ApiErrorKind } from './http/api-error';
 import { guardLoopbackHost } from './http/host-guard';
+import { guardOrigin } from './http/origin-guard';
 import { keepRawJsonBodies } from './http/raw-body';
 import type { Auth, RateLimiter } from './http/auth';
 import type { Metrics } from './metrics';
@@ -28,6 +29,8 @@ export interface AppDeps {
   permDir: string;
   /** Listening on loopback only: requests must then name a loopback host (DNS rebinding). */
   loopbackOnly: boolean;
+  /** Browser origins besides the admin page's own that may call the server (CSRF). */
+  corsOrigins: readonly string[];
   /** API tokens made in the admin UI, with their limits and usage. */
   tokens: TokenStore;
   log: ServerLog;
@@ -76,6 +79,7 @@ export function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Fas
   });
 
   if (deps.loopbackOnly) guardLoopbackHost(app);
+  guardOrigin(app, deps.corsOrigins);
   infoRoutes(app, deps);
   inferenceRoutes(app, deps);
   adminRoutes(app, deps);

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type ServerConfig } from './config';
+import { normalizeOrigin } from './http/origin-guard';
 
 export const USAGE = `refact-ts-server: Refact caps and OpenAI-compatible serving from GGUF models or upstreams
 
@@ -24,6 +25,8 @@ Usage: refact-ts-server [options]
   --admin-token TOKEN      guards the admin UI and API (env REFACT_ADMIN_TOKEN)
   --api-token TOKEN        accept this bearer token on /v1/*; repeatable (env REFACT_API_TOKENS,
                            comma-separated). Without any, /v1/* is open unless --admin-token is set.
+  --cors-origin ORIGIN     a browser origin (https://host:port) whose pages may call this server;
+                           repeatable. Other pages' requests get 403, except the admin page's own.
   --parallel N             parallel sequences per local model (default 4)
   --max-queue N            waiting requests before 429 (default 64)
   --ctx-size N             context size per sequence (default: fit to free memory)
@@ -72,6 +75,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         'upstream-api-key': { type: 'string' },
         'admin-token': { type: 'string' },
         'api-token': { type: 'string', multiple: true },
+        'cors-origin': { type: 'string', multiple: true },
         parallel: { type: 'string' },
         'max-queue': { type: 'string' },
         'ctx-size': { type: 'string' },
@@ -98,6 +102,11 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       const url = u.includes('=') && !/^https?:/.test(u) ? u.slice(u.indexOf('=') + 1) : u;
       if (!/^https?:\/\/[^\s]+$/.test(url)) throw new Error(`--upstream wants URL or MODEL=URL with an http(s) URL, got "${u}"`);
     }
+    const corsOrigins = (v['cors-origin'] ?? []).map((o) => {
+      const origin = normalizeOrigin(o);
+      if (origin === null) throw new Error(`--cors-origin wants an origin like https://host:port (no path), got "${o}"`);
+      return origin;
+    });
     const config: ServerConfig = {
       ...DEFAULTS,
       host: v.host ?? DEFAULTS.host,
@@ -111,6 +120,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       upstreamApiKey: v['upstream-api-key'] ?? env.REFACT_UPSTREAM_API_KEY ?? null,
       adminToken: v['admin-token'] ?? env.REFACT_ADMIN_TOKEN ?? null,
       apiTokens: [...(v['api-token'] ?? []), ...listFromEnv(env.REFACT_API_TOKENS)],
+      corsOrigins,
       parallel: intOption('parallel', v.parallel, DEFAULTS.parallel, 1),
       maxQueue: intOption('max-queue', v['max-queue'], DEFAULTS.maxQueue, 0),
       ctxSize: v['ctx-size'] === undefined ? null : intOption('ctx-size', v['ctx-size'], 0, 16),

@@ -71,6 +71,7 @@ export async function compose(config: ServerConfig, log = new ServerLog()): Prom
     downloads: new Downloads(config.permDir, log),
     permDir: config.permDir,
     loopbackOnly: isLoopbackBind(config.host),
+    corsOrigins: config.corsOrigins,
     about: async () => ({
       version: '0.1.0',
       node: process.version,

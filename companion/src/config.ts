@@ -20,6 +20,8 @@ export interface ServerConfig {
   adminToken: string | null;
   /** Bearer tokens accepted on `/v1/*`; empty means open. */
   apiTokens: string[];
+  /** `--cors-origin`: browser origins besides the admin page's own that may call the server. */
+  corsOrigins: string[];
   /** Parallel sequences per local model (one context, this many slots). */
   parallel: number;
   /** Requests allowed to wait for a slot before new ones get 429. */
@@ -53,6 +55,7 @@ export const DEFAULTS: Omit<ServerConfig, 'permDir'> = {
   upstreamApiKey: null,
   adminToken: null,
   apiTokens: [],
+  corsOrigins: [],
   parallel: 4,
   maxQueue: 64,
   ctxSize: null,

@@ -4,7 +4,7 @@
  * webviews may call it from a browser.
  */
 
-import { isLoopbackHostHeader, isLoopbackHostname } from '../../src/protocol/loopback';
+import { isLoopbackHostHeader, isLoopbackHostname, parseWebOrigin } from '../../src/protocol/loopback';
 
 export type GuardVerdict = { ok: true; corsOrigin: string | null } | { ok: false; reason: string };
 
@@ -14,15 +14,8 @@ export const isLoopbackHost = isLoopbackHostHeader;
 /** Origins allowed to make cross-origin calls: loopback http(s) pages and VS Code webviews. */
 export function isAllowedOrigin(origin: string): boolean {
   if (/^vscode-webview:\/\/[A-Za-z0-9.-]+$/.test(origin)) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  if (url.origin !== origin) return false;
-  return isLoopbackHostname(url.hostname);
+  const url = parseWebOrigin(origin);
+  return url !== null && isLoopbackHostname(url.hostname);
 }
 
 /**

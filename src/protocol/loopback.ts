@@ -41,3 +41,17 @@ export function isLoopbackHostHeader(header: string | undefined): boolean {
 export function isLoopbackBindAddress(address: string): boolean {
   return address === '::1' || isLoopbackHostname(address);
 }
+
+/**
+ * An `Origin` header of an http(s) page, exactly as browsers write it (`scheme://host[:port]`,
+ * no path, no default port), parsed; null for anything else (`null`, `file://`, a path).
+ */
+export function parseWebOrigin(origin: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin ? url : null;
+}

@@ -10,6 +10,7 @@ export const ApiErrors = {
   promptTooLong: { status: 400, type: 'invalid_request_error', code: 'context_length_exceeded' },
   unauthorized: { status: 401, type: 'authentication_error', code: 'invalid_api_key' },
   forbidden: { status: 403, type: 'permission_error', code: 'forbidden_host' },
+  forbiddenOrigin: { status: 403, type: 'permission_error', code: 'forbidden_origin' },
   modelNotFound: { status: 404, type: 'invalid_request_error', code: 'model_not_found' },
   notFound: { status: 404, type: 'invalid_request_error', code: 'not_found' },
   unsupported: { status: 400, type: 'invalid_request_error', code: 'unsupported_for_model' },

@@ -82,20 +82,20 @@ export interface ChatContextFile {
   line2: number;
 }
 
-export interface ChatTextPart {
+export type ChatTextPart = {
   type: 'text';
   text: string;
-}
+};
 
 /** An image as OpenAI sends it: a `data:image/<png|jpeg|gif|webp>;base64,...` URL. */
-export interface ChatImagePart {
+export type ChatImagePart = {
   type: 'image_url';
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
-}
+};
 
-export type ChatContentPart = ChatTextPart | ChatImagePart;
+export type UserContentPart = ChatTextPart | ChatImagePart;
 /** A user message's content: plain text, or text and images. */
-export type ChatUserContent = string | ChatContentPart[];
+export type ChatUserContent = string | UserContentPart[];
 
 /** The most images one message may carry (Refact's limit). */
 export const MAX_IMAGES_PER_MESSAGE = 5;
@@ -149,7 +149,7 @@ export interface SystemMessage extends MessageBase {
 
 export interface ToolMessage extends MessageBase {
   role: 'tool';
-  content: string | ChatContentPart[];
+  content: string | UserContentPart[];
   tool_call_id: string;
   tool_failed?: boolean;
 }

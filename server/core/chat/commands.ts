@@ -1,0 +1,72 @@
+/**
+ * Reading a `POST /v1/chats/{id}/commands` body into a typed command. Two kinds of refusal, as
+ * Refact answers them: a body that is not a command (no `client_request_id`, unknown `type`,
+ * a field of the wrong type) is `malformed`; a well-formed message whose content cannot be sent
+ * (an empty array, a bad image) is `invalid_content`, which also gets a negative `ack` event.
+ */
+import { CHAT_COMMAND_TYPES, type ChatCommandRequest } from '../../../src/protocol/chat';
+import { validateUserContent } from './content';
+import { validateThreadPatch } from './thread';
+
+export type ParsedCommand =
+  | { kind: 'ok'; request: ChatCommandRequest }
+  | { kind: 'malformed'; detail: string }
+  | { kind: 'invalid_content'; clientRequestId: string; error: string };
+
+/** The longest `client_request_id` kept for de-duplication. */
+const MAX_REQUEST_ID = 200;
+
+export function parseCommand(body: unknown): ParsedCommand {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return malformed('the body must be a JSON object');
+  const raw = body as Record<string, unknown>;
+  const id = raw.client_request_id;
+  if (typeof id !== 'string' || id === '' || id.length > MAX_REQUEST_ID) return malformed(`client_request_id must be a non-empty string of at most ${MAX_REQUEST_ID} characters`);
+  const type = raw.type;
+  if (typeof type !== 'string' || !(CHAT_COMMAND_TYPES as readonly string[]).includes(type)) {
+    return malformed(`unknown command type ${JSON.stringify(type)}; expected one of ${CHAT_COMMAND_TYPES.join(', ')}`);
+  }
+  const invalid = (error: string): ParsedCommand => ({ kind: 'invalid_content', clientRequestId: id, error });
+  switch (type) {
+    case 'user_message': {
+      const check = validateUserContent(raw.content, raw.attachments ?? []);
+      return check.ok ? okCommand({ client_request_id: id, type, content: check.content }) : invalid(check.error);
+    }
+    case 'retry_from_index': {
+      if (!isIndex(raw.index)) return malformed('retry_from_index needs a non-negative integer `index`');
+      const check = validateUserContent(raw.content, raw.attachments ?? []);
+      return check.ok ? okCommand({ client_request_id: id, type, index: raw.index, content: check.content }) : invalid(check.error);
+    }
+    case 'update_message': {
+      if (typeof raw.message_id !== 'string') return malformed('update_message needs a `message_id` string');
+      if (raw.regenerate !== undefined && typeof raw.regenerate !== 'boolean') return malformed('`regenerate` must be a boolean');
+      const check = validateUserContent(raw.content, raw.attachments ?? []);
+      if (!check.ok) return invalid(check.error);
+      return okCommand({ client_request_id: id, type, message_id: raw.message_id, content: check.content, regenerate: raw.regenerate === true });
+    }
+    case 'remove_message':
+      if (typeof raw.message_id !== 'string') return malformed('remove_message needs a `message_id` string');
+      if (raw.regenerate !== undefined && typeof raw.regenerate !== 'boolean') return malformed('`regenerate` must be a boolean');
+      return okCommand({ client_request_id: id, type, message_id: raw.message_id, regenerate: raw.regenerate === true });
+    case 'set_params': {
+      const patch = validateThreadPatch(raw.patch);
+      return patch.ok ? okCommand({ client_request_id: id, type, patch: patch.value }) : malformed(patch.detail);
+    }
+    case 'abort':
+      return okCommand({ client_request_id: id, type });
+    default:
+      // tool_decision, tool_decisions and ide_tool_result: the agent's tools plug in here.
+      return malformed(`command '${type}' is not supported yet: this engine has no tools`);
+  }
+}
+
+function isIndex(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+function malformed(detail: string): ParsedCommand {
+  return { kind: 'malformed', detail };
+}
+
+function okCommand(request: ChatCommandRequest): ParsedCommand {
+  return { kind: 'ok', request };
+}

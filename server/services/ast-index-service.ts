@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { AstIndex } from '../core/ast/ast-index';
 import { StringPool } from '../core/ast/intern';
 import { decodeOutcome, encodeOutcome } from '../core/ast/outcome-codec';
+import { isTransientOutcome, MAX_PARSE_ATTEMPTS, ParseFailures } from '../core/ast/parse-failures';
 import type { ParseInput } from '../core/ast/parse-file';
 import { Resolver } from '../core/ast/resolve';
 import type { ParseOutcome } from '../core/ast/types';
@@ -17,12 +18,11 @@ import { workspaceTree, type TreeInput, type WorkspaceTree } from '../core/ast/w
 import type { FileChange } from '../core/change-batcher';
 import { looksBinary } from '../core/indexing-rules';
 import type { AstState, AstStatus } from '../../src/protocol/workspace';
-import { parseFiles } from './ast-tasks';
+import { parseFiles, type ParseRunner } from './ast-tasks';
 import type { DocumentsService } from './documents';
 import { followWorkspace, type FileWatcher } from './file-watcher';
 import { IndexStore, type FileStamp, type StoredFile } from './index-store';
 import type { Logger } from './logger';
-import type { WorkerPool } from './worker-pool';
 import { pathToUri, uriToPath, type WorkspaceService } from './workspace';
 import type { WorkspaceFiles } from './workspace-files';
 
@@ -31,7 +31,7 @@ export interface AstIndexDeps {
   files: WorkspaceFiles;
   watcher: FileWatcher;
   documents: DocumentsService;
-  pool: WorkerPool;
+  pool: ParseRunner;
   cacheDir: string;
   /** Names the extractor build; stored outcomes from another build are parsed again. */
   contentVersion: string;
@@ -56,6 +56,8 @@ export class AstIndexService {
   private lastYield = 0;
   private readonly stores = new Map<string, IndexStore>();
   private readonly hashes = new Map<string, string>();
+  private readonly failures = new ParseFailures();
+  private retryQueued = false;
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
   private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -88,6 +90,7 @@ export class AstIndexService {
       ast_index_symbols_total: this.index.definitionTotal,
       ast_index_usages_total: this.index.usageTotal,
       ast_max_files_hit: this.maxFilesHit,
+      failed_files: this.failures.givenUp(),
     };
   }
 
@@ -101,9 +104,12 @@ export class AstIndexService {
     return workspaceTree(this.index, { ...options, roots: [...this.roots].sort() });
   }
 
-  /** Resolves when every job queued so far has finished (tests and benchmarks wait on it). */
-  idle(): Promise<void> {
-    return this.jobs;
+  /** Resolves when the job queue is empty, retries queued meanwhile included (tests and benchmarks wait on it). */
+  async idle(): Promise<void> {
+    for (let jobs = this.jobs; ; jobs = this.jobs) {
+      await jobs;
+      if (jobs === this.jobs) return;
+    }
   }
 
   async dispose(): Promise<void> {
@@ -159,7 +165,8 @@ export class AstIndexService {
         for (const { path, outcome } of store.outcomes()) {
           if (!stored.has(path) || this.openText(path) !== null) continue;
           const decoded = decodeOutcome(outcome, this.strings);
-          if (!decoded) continue;
+          // Older builds stored passing failures; those files are parsed again.
+          if (!decoded || isTransientOutcome(decoded)) continue;
           this.apply(path, stored.get(path)!.hash, decoded, false);
           fromStore.add(path);
           await this.yieldSometimes();
@@ -213,11 +220,11 @@ export class AstIndexService {
     for (const outcome of outcomes) {
       const path = outcome.ok ? outcome.file.path : outcome.path;
       const info = meta.get(path)!;
-      this.apply(path, info.hash, outcome, true);
-      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path, ...info, outcome: encodeOutcome(outcome) });
+      if (this.apply(path, info.hash, outcome, true)) rows.push({ path, ...info, outcome: encodeOutcome(outcome) });
       await this.yieldSometimes();
     }
     this.persist(rows);
+    this.queueRetries();
     for (const [store, stamps] of this.groupByStore(restamped, (stamp) => stamp.path)) store.restamp(stamps);
   }
 
@@ -242,7 +249,10 @@ export class AstIndexService {
       if (this.openText(change.path) !== null) continue;
       const info = await stat(change.path).catch(() => null);
       const text = info ? await this.readText(change.path) : null;
-      if (!info || text === null) continue;
+      if (!info || text === null) {
+        this.failures.clear(change.path);
+        continue;
+      }
       const hash = sha1(text);
       if (this.hashes.get(change.path) === hash) continue;
       inputs.push({ input: { path: change.path, text, relPath: this.relPath(change.path) }, hash, size: info.size, mtimeMs: Math.floor(info.mtimeMs) });
@@ -253,10 +263,10 @@ export class AstIndexService {
     const rows: StoredFile[] = [];
     outcomes.forEach((outcome, i) => {
       const { input, hash, size, mtimeMs } = inputs[i]!;
-      this.apply(input.path, hash, outcome, true);
-      if (outcome.ok || outcome.reason !== 'aborted') rows.push({ path: input.path, hash, size, mtimeMs, outcome: encodeOutcome(outcome) });
+      if (this.apply(input.path, hash, outcome, true)) rows.push({ path: input.path, hash, size, mtimeMs, outcome: encodeOutcome(outcome) });
     });
     this.persist(rows);
+    this.queueRetries();
     this.deps.logger.debug(`ast: updated ${inputs.length} files, removed ${deleted.length}`);
   }
 
@@ -286,23 +296,55 @@ export class AstIndexService {
     const [outcome] = await parseFiles(this.deps.pool, [{ path, text, relPath: this.relPath(path) }], { signal: this.abort.signal });
     // Unsaved text is indexed but not stored: the store mirrors the disk.
     if (outcome) this.apply(path, hash, outcome, true);
+    this.queueRetries();
   }
 
-  /** `fresh` outcomes were just parsed; stored ones were logged when they were. */
-  private apply(path: string, hash: string, outcome: ParseOutcome, fresh: boolean): void {
+  /** Files whose parse task failed for a passing reason are tried again in a job of their own. */
+  private queueRetries(): void {
+    if (this.retryQueued || this.failures.due().length === 0) return;
+    this.retryQueued = true;
+    this.enqueue('retry', async () => {
+      this.retryQueued = false;
+      const due = this.failures.due();
+      this.deps.logger.info(`ast: parsing ${due.length} files again after a failed parse task`);
+      const open = due.filter((path) => this.openText(path) !== null);
+      for (const path of open) await this.parseOpenDocument(path);
+      await this.applyChanges(due.filter((path) => !open.includes(path)).map((path) => ({ path, kind: 'changed' as const })));
+    });
+  }
+
+  /**
+   * `fresh` outcomes were just parsed; stored ones were logged when they were. Returns whether
+   * the outcome is worth storing: a passing failure (crash, timeout) is not; the file's hash is
+   * not recorded either, so that the same content is parsed again.
+   */
+  private apply(path: string, hash: string, outcome: ParseOutcome, fresh: boolean): boolean {
+    if (!outcome.ok) this.index.removeFile(path);
+    if (!outcome.ok && isTransientOutcome(outcome)) {
+      this.hashes.delete(path);
+      // Our own abort means the index is stopping: nothing to count or retry. (A full pool
+      // queue also comes back as 'aborted'; that file is retried like a crash.)
+      if (this.abort.signal.aborted) return false;
+      const attempts = this.failures.note(path, hash, outcome);
+      const next = attempts < MAX_PARSE_ATTEMPTS ? 'will try again' : 'giving up until it changes';
+      this.deps.logger.warn(`ast: parse task for ${path} failed (attempt ${attempts} of ${MAX_PARSE_ATTEMPTS}, ${next}): ${outcome.reason}: ${outcome.message}`);
+      return false;
+    }
+    this.failures.clear(path);
     this.hashes.set(path, hash);
     if (outcome.ok) {
       // Stored outcomes were pooled as they were decoded; fresh ones come from a worker.
       this.index.setFile(fresh ? this.strings.internFile(outcome.file) : outcome.file);
-      return;
+      return true;
     }
-    this.index.removeFile(path);
     if (fresh && outcome.reason !== 'unsupported-language') this.deps.logger.info(`ast: skipped ${path}: ${outcome.reason}: ${outcome.message}`);
+    return true;
   }
 
   private storedOutcome(path: string): ParseOutcome | null {
     const text = this.storeFor(path)?.outcome(path);
-    return text ? decodeOutcome(text, this.strings) : null;
+    const outcome = text ? decodeOutcome(text, this.strings) : null;
+    return outcome && !isTransientOutcome(outcome) ? outcome : null;
   }
 
   /**
@@ -318,6 +360,7 @@ export class AstIndexService {
 
   private forget(path: string): void {
     this.hashes.delete(path);
+    this.failures.clear(path);
     this.index.removeFile(path);
   }
 

@@ -16,11 +16,14 @@ const SKIP_FOR: Record<TaskFailure, SkipReason> = {
   closed: 'aborted',
 };
 
+/** What parsing needs of the pool; tests pass a wrapper that injects faults. */
+export type ParseRunner = Pick<WorkerPool, 'run' | 'threads'>;
+
 function skipped(path: string, outcome: Extract<TaskOutcome<unknown>, { ok: false }>): ParseOutcome {
   return { ok: false, path, reason: SKIP_FOR[outcome.reason], message: outcome.message };
 }
 
-export async function parseFile(pool: WorkerPool, input: ParseInput, options: RunOptions = {}, module = 'parse'): Promise<ParseOutcome> {
+export async function parseFile(pool: ParseRunner, input: ParseInput, options: RunOptions = {}, module = 'parse'): Promise<ParseOutcome> {
   const outcome = await pool.run<ParseInput, ParseOutcome>(module, 'parse', input, options);
   return outcome.ok ? outcome.value : skipped(input.path, outcome);
 }
@@ -35,7 +38,7 @@ export interface ParseFilesOptions extends RunOptions {
 }
 
 /** Parses many files, one task in flight per worker thread. */
-export async function parseFiles(pool: WorkerPool, inputs: readonly ParseInput[], options: ParseFilesOptions = {}): Promise<ParseOutcome[]> {
+export async function parseFiles(pool: ParseRunner, inputs: readonly ParseInput[], options: ParseFilesOptions = {}): Promise<ParseOutcome[]> {
   const batch = Math.max(1, options.batch ?? 1);
   const module = options.module ?? 'parse';
   const run: RunOptions = { signal: options.signal, timeoutMs: options.timeoutMs };

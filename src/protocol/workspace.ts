@@ -51,6 +51,20 @@ export interface AstStatus {
   ast_index_symbols_total: number;
   ast_index_usages_total: number;
   ast_max_files_hit: boolean;
+  /**
+   * Ours, not Refact's: files whose parse task kept failing (a crashed worker, a timeout) after
+   * every retry; they are tried again when they change or on the next scan.
+   */
+  failed_files: AstFailedFile[];
+}
+
+/** One file in `AstStatus.failed_files`. */
+export interface AstFailedFile {
+  path: string;
+  /** The last failure's reason, such as `task-crashed` or `task-timeout`. */
+  reason: string;
+  message: string;
+  attempts: number;
 }
 
 /** `GET /v1/rag-status`: `null` parts with `*_alive: "turned_off"` when disabled. */

@@ -43,6 +43,7 @@ describe('AST index in the engine', () => {
     assert.equal(ast.ast_index_files_total, 3);
     assert.ok(ast.ast_index_symbols_total >= 7, JSON.stringify(ast));
     assert.equal(ast.ast_max_files_hit, false);
+    assert.deepEqual(ast.failed_files, []);
     const rag = (await (await fetch(`${engine.baseUrl}/v1/rag-status`)).json()) as any;
     assert.equal(rag.ast_alive, 'working');
     assert.equal(rag.vecdb_alive, 'turned_off');

@@ -145,7 +145,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
 }
 
 async function runFromCommandLine(argv: string[]): Promise<void> {
-  const cli = parseCommandLine(argv);
+  const cli = parseCommandLine(argv, process.env);
   if (cli.kind === 'help') {
     process.stdout.write(`${cli.text}\n`);
     return;

@@ -41,7 +41,6 @@ export function planEngineLaunch(enginePath: string, settings: EngineSettings, w
     '--lsp-stdin-stdout', '1',
     '--ping-message', pingMessage,
     '--address-url', settings.addressUrl,
-    '--api-key', settings.apiKey,
     ...workspaceFolders.flatMap((folder) => ['--workspace-folder', folder]),
     ...(settings.ast ? ['--ast'] : []),
     ...(settings.vecdb ? ['--vecdb'] : []),
@@ -49,6 +48,9 @@ export function planEngineLaunch(enginePath: string, settings: EngineSettings, w
   ];
   // No `transport`: the client then still talks over stdio, but TransportKind.stdio would append
   // `--stdio`, a flag the engine rejects (it takes `--lsp-stdin-stdout 1`, as refact-lsp does).
-  const run = { command: process.execPath, args: [enginePath, ...args], options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } } };
+  // The key goes in the environment, not the command line, which every local user sees in `ps`.
+  // Set even when empty, so a REFACT_API_KEY the editor was started with cannot stand in for the setting.
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', REFACT_API_KEY: settings.apiKey };
+  const run = { command: process.execPath, args: [enginePath, ...args], options: { env } };
   return { serverOptions: { run, debug: run }, httpPort, pingMessage };
 }

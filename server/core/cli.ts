@@ -47,7 +47,7 @@ interface FlagSpec {
 /** Flags refact-lsp accepts; those without `key` are accepted for compatibility and ignored. */
 const FLAGS: FlagSpec[] = [
   { name: 'address-url', short: 'u', kind: 'string', key: 'addressUrl', help: 'companion or Refact server base URL; empty = providers.d only' },
-  { name: 'api-key', short: 'k', kind: 'string', key: 'apiKey', help: 'bearer token for the address URL and providers without a key' },
+  { name: 'api-key', short: 'k', kind: 'string', key: 'apiKey', help: 'bearer token for the address URL and providers without a key (env REFACT_API_KEY, kept out of ps)' },
   { name: 'http-port', short: 'p', kind: 'port', key: 'httpPort', help: 'HTTP port on 127.0.0.1 (0 = no HTTP server)' },
   { name: 'lsp-port', kind: 'port', key: 'lspPort', help: 'LSP over TCP on 127.0.0.1' },
   { name: 'lsp-stdin-stdout', kind: 'count', key: 'lspStdinStdout', help: '1 = LSP over stdin/stdout' },
@@ -92,9 +92,15 @@ export function usage(): string {
   return ['Usage: refact-ts-lsp [options]', '', 'Options:', ...lines, `  ${'-h, --help'.padEnd(38)} print this help`].join('\n');
 }
 
-export function parseCommandLine(argv: readonly string[]): CliResult {
+/**
+ * Reads `argv`, then `env` for what the command line leaves out: `REFACT_API_KEY` stands in
+ * for `--api-key`, so the extension can pass the key where other local users cannot read it
+ * (a command line is visible to all of them in `ps`); `--api-key` still wins, as refact-lsp's.
+ */
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliResult {
   const options = defaultOptions();
   const record = options as unknown as Record<string, unknown>;
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return { kind: 'help', text: usage() };
@@ -112,9 +118,11 @@ export function parseCommandLine(argv: readonly string[]): CliResult {
     const converted = convert(spec, value);
     if (typeof converted === 'object' && converted !== null) return { kind: 'error', message: converted.error };
     if (!spec.key) continue;
+    given.add(spec.name);
     if (spec.kind === 'list') (record[spec.key] as string[]).push(value);
     else record[spec.key] = converted;
   }
+  if (!given.has('api-key')) options.apiKey = env.REFACT_API_KEY ?? '';
   if (options.lspStdinStdout && options.lspPort) {
     return { kind: 'error', message: "'--lsp-stdin-stdout' and '--lsp-port' cannot be used together" };
   }

@@ -184,6 +184,8 @@ class TurnContext implements TurnContextService {
   private convert(message: ChatMessage, model: ChatModelRecord, allowed: (path: string) => PrivacyVerdict, warnings: string[], dropImage: () => void): Entry | null {
     switch (message.role) {
       case 'system':
+      // A diff reports a tool's edit; the tool message beside it already told the model.
+      case 'diff':
         return null;
       case 'user': {
         let content = message.content;
@@ -194,11 +196,12 @@ class TurnContext implements TurnContextService {
         }
         return { kind: 'user', full: { role: 'user', content } };
       }
-      case 'assistant':
-        return { kind: 'other', full: { role: 'assistant', content: message.content ?? '', ...(message.tool_calls?.length ? { tool_calls: message.tool_calls.map(({ id, type, function: f }) => ({ id, type, function: f })) } : {}) } };
+      case 'assistant': {
+        const calls = message.tool_calls?.length ? message.tool_calls.map(({ id, type, function: f }) => ({ id, type, function: f })) : null;
+        return { kind: 'other', full: { role: 'assistant', content: message.content ?? (calls ? null : ''), ...(calls ? { tool_calls: calls } : {}) } };
+      }
       case 'tool':
-      case 'diff':
-        return { kind: 'other', full: { role: 'tool', tool_call_id: message.tool_call_id, content: typeof message.content === 'string' ? message.content : textOf(message.content) } };
+        return { kind: 'other', full: { role: 'tool', tool_call_id: message.tool_call_id, content: message.content } };
       case 'context_file': {
         const files = decodeContextFiles(message.content).filter((file) => {
           const verdict = allowed(file.file_name);

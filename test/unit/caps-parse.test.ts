@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildCaps } from '../../server/core/caps/build-caps';
@@ -9,6 +9,7 @@ import { resolveChatModel, resolveCompletionModel } from '../../server/core/caps
 import { serializeCaps } from '../../server/core/caps/serialize';
 import type { ServerCaps } from '../../server/core/caps/server-caps';
 import { capsUrls, resolveAgainst } from '../../server/core/caps/urls';
+import { matchGolden } from '../helpers/golden';
 
 const FIXTURES = join(__dirname, '../fixtures/caps');
 const CAPS_URL = 'http://10.0.0.7:8008/refact-caps';
@@ -19,12 +20,9 @@ function parse(text: string, url = CAPS_URL): ServerCaps {
   return parsed.server;
 }
 
-/** Compares with `<name>.expected.json`; `UPDATE_GOLDEN=1` rewrites it. */
+/** Compares with `<name>.expected.json`, which must exist; `UPDATE_GOLDEN=1` rewrites it. */
 function golden(name: string, actual: unknown): void {
-  const path = join(FIXTURES, `${name}.expected.json`);
-  const text = `${JSON.stringify(actual, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, text);
-  assert.equal(text, readFileSync(path, 'utf8'));
+  matchGolden(join(FIXTURES, `${name}.expected.json`), `${JSON.stringify(actual, null, 2)}\n`);
 }
 
 function fromFixture(name: string) {

@@ -1,15 +1,16 @@
 /**
  * Chunking golden files: every AST fixture project (one per language) plus Markdown and plain
- * text, split with a small window so that skeletons, windows and overlaps all show. Regenerate
- * with UPDATE_GOLDEN=1 and review the diff.
+ * text, split with a small window so that skeletons, windows and overlaps all show. A missing
+ * golden fails; regenerate with UPDATE_GOLDEN=1 and review the diff.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { chunkFile, estimateTokens, type Chunk } from '../../server/core/retrieval/chunk';
 import { parse } from '../../server/workers/parse';
 import { listFiles } from '../helpers/ast-golden';
+import { matchGolden } from '../helpers/golden';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const GOLDEN = join(FIXTURES, 'chunks');
@@ -45,12 +46,7 @@ function checkInvariants(text: string, chunks: Chunk[], rel: string): void {
 }
 
 function compare(name: string, actual: string): void {
-  const file = join(GOLDEN, `${name}.golden.txt`);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name}: chunks differ from ${file} (UPDATE_GOLDEN=1 to accept)`);
+  matchGolden(join(GOLDEN, `${name}.golden.txt`), actual);
 }
 
 describe('chunking golden files', () => {

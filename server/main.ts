@@ -3,6 +3,7 @@
  * dependencies, start them in order, and dispose them in reverse on SIGTERM, SIGINT,
  * `GET /v1/graceful-shutdown` or LSP `exit`.
  */
+import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandLine, type EngineOptions } from './core/cli';
@@ -10,14 +11,20 @@ import { buildApp } from './http/app';
 import { astRoutes } from './http/routes/ast';
 import { vecdbRoutes } from './http/routes/vecdb';
 import { capsRoutes } from './http/routes/caps';
+import { chatRoutes } from './http/routes/chat';
 import { customizationRoutes } from './http/routes/customization';
 import { infoRoutes } from './http/routes/info';
 import { lspLikeRoutes } from './http/routes/lsp-like';
 import { modelsRoutes } from './http/routes/models';
 import { providersRoutes } from './http/routes/providers';
+import { telemetryRoutes } from './http/routes/telemetry';
+import { trajectoriesRoutes } from './http/routes/trajectories';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
 import { CapsService } from './services/caps-service';
+import { ChatSessions } from './services/chat/chat-sessions';
+import { TelemetryLog } from './services/chat/telemetry-log';
+import { TrajectoriesStore } from './services/chat/trajectories-store';
 import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
 import { handleFatalErrors, injectTestFault } from './services/fatal-errors';
@@ -72,6 +79,10 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   // The one client through which completion, chat and embeddings reach model providers.
   const upstream = createUpstreamClient({ insecure: options.insecure, userAgent: `refact-ts-lsp ${ENGINE_VERSION}` });
   lifetime.push('upstream', () => upstream.dispose());
+  // Chats live in the first workspace folder's `.refact/trajectories`; each turn reads caps afresh.
+  const trajectories = new TrajectoriesStore({ projectRoot: () => workspace.list()[0] ?? null, logger, newId: randomUUID, now: () => new Date().toISOString() });
+  const chats = new ChatSessions({ caps, upstream, trajectories, logger });
+  lifetime.push('chats', () => chats.dispose());
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
   // The index's native modules (libsql, hnswlib, onnxruntime, the watcher, piscina) load only
@@ -106,6 +117,9 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         providersRoutes(providers),
         modelsRoutes(providers),
         customizationRoutes(customization),
+        chatRoutes(chats),
+        trajectoriesRoutes(trajectories),
+        telemetryRoutes(new TelemetryLog()),
       ],
     });
     lifetime.push('http', () => app.close());

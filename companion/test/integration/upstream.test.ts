@@ -24,6 +24,13 @@ describe('upstream backend against scripted upstreams', () => {
     postJson(`${s.url}/v1/completions`, { model: 'up-model', prompt, max_tokens: 4, ...extra }, key === 'anonymous' ? {} : { authorization: `Bearer ${key}` });
   const servedBy = (r: { body: any }) => String(r.body.choices[0].text).replace('from ', '');
   const backend = () => s.composed.deps.catalog.find('up-model') as UpstreamBackend;
+  const replica = (up: FakeUpstream) => backend().stats().replicas.find((x) => x.url === up.url)!;
+  /** Failed attempts on a replica, as /metrics counts them: proof that the replica was tried. */
+  const failuresOf = (up: FakeUpstream) => {
+    const head = `refact_upstream_failures_total{model="up-model",replica="${up.url}"} `;
+    const line = s.composed.deps.metrics.render().split('\n').find((l) => l.startsWith(head));
+    return line ? Number(line.slice(head.length)) : 0;
+  };
 
   it('lists the upstream model in caps and /v1/models', async () => {
     const caps = await (await fetch(`${s.url}/refact-caps`)).json();
@@ -47,22 +54,34 @@ describe('upstream backend against scripted upstreams', () => {
     assert.match(events[0].choices[0].text, /^from [AB]$/);
   });
 
-  it('fails over when a replica dies, and marks it down', async () => {
+  it('fails over when a replica dies, after trying it, and marks it down', async () => {
     const prompt = 'sticky prefix';
     const first = servedBy(await complete(prompt));
     const [dead, alive] = first === 'A' ? [a, b] : [b, a];
     await dead.stop();
+    assert.deepEqual([replica(dead).healthy, replica(dead).lastError, failuresOf(dead)], [true, null, 0]);
     const r = await complete(prompt);
     assert.equal(r.status, 200);
     assert.equal(servedBy(r), alive.name);
-    const rep = backend().stats().replicas.find((x) => x.url === dead.url);
-    assert.equal(rep?.healthy, false);
-    assert.match(rep?.lastError ?? '', /ECONNREFUSED|socket|closed/);
+    // The prompt's replica was tried first (one failed attempt, refused), then the other served.
+    assert.equal(failuresOf(dead), 1);
+    assert.equal(failuresOf(alive), 0);
+    assert.equal(replica(dead).healthy, false);
+    assert.match(replica(dead).lastError ?? '', /ECONNREFUSED|socket|closed/);
   });
 
-  it('fails over on a 500 from a replica', async () => {
+  it('fails over on a 500 from a replica, after trying it', async () => {
+    // A prompt that A serves while healthy: sent again, it must reach A first, then B.
+    let i = 0;
+    while (servedBy(await complete(`p${i}`, {}, `user-${i}`)) !== 'A') assert.ok(++i < 50, 'no prompt was routed to A');
     a.mode = 'fail500';
-    for (let i = 0; i < 6; i++) assert.equal(servedBy(await complete(`p${i}`)), 'B');
+    const hitsBefore = a.hits.length;
+    assert.equal(servedBy(await complete(`p${i}`, {}, `user-${i}`)), 'B');
+    assert.equal(a.hits.length, hitsBefore + 1, 'A received the request and answered 500');
+    assert.equal(failuresOf(a), 1);
+    // Marked down, A is not tried again while B serves.
+    for (let k = 0; k < 4; k++) assert.equal(servedBy(await complete(`q${k}`)), 'B');
+    assert.equal(a.hits.length, hitsBefore + 1);
   });
 
   it('passes an upstream 4xx through without failing over', async () => {

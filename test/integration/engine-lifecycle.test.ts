@@ -29,6 +29,7 @@ describe('engine lifecycle', () => {
     const engine = await startEngineProcess({ args: ['--http-port', 'x'], waitForHttp: false });
     const exit = await engine.exited;
     assert.equal(exit.code, 2);
+    assert.match(engine.log(), /^refact-ts-lsp: option '--http-port' needs a whole number, got 'x'$/m);
   });
 
   it('exits with code 1 and a reason when the HTTP port is taken', async () => {
@@ -36,6 +37,7 @@ describe('engine lifecycle', () => {
     const second = await startEngineProcess({ args: ['--http-port', String(first.httpPort)], waitForHttp: false });
     const exit = await second.exited;
     assert.equal(exit.code, 1);
+    assert.match(second.log(), /refact-ts-lsp: cannot start: .*EADDRINUSE/);
     await first.stop();
   });
 

@@ -11,6 +11,7 @@ import { buildApp } from './http/app';
 import { astRoutes } from './http/routes/ast';
 import { vecdbRoutes } from './http/routes/vecdb';
 import { capsRoutes } from './http/routes/caps';
+import { completionRoutes } from './http/routes/completion';
 import { chatRoutes } from './http/routes/chat';
 import { customizationRoutes } from './http/routes/customization';
 import { infoRoutes } from './http/routes/info';
@@ -25,6 +26,7 @@ import { CapsService } from './services/caps-service';
 import { ChatSessions } from './services/chat/chat-sessions';
 import { TelemetryLog } from './services/chat/telemetry-log';
 import { TrajectoriesStore } from './services/chat/trajectories-store';
+import { startCompletion } from './services/completion/start';
 import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
 import { handleFatalErrors, injectTestFault } from './services/fatal-errors';
@@ -96,6 +98,10 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
       })
     : null;
+  const completion = startCompletion(lifetime, {
+    caps, upstream, documents, workspace, ast, retrieval, pool: shared?.pool ?? null, workersDir: join(__dirname, 'workers'),
+    cacheDir: paths.cacheDir, fetch: createHttpGet({ insecure: options.insecure }), logger,
+  });
 
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';
   let httpPort: number | null = null;
@@ -120,6 +126,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         chatRoutes(chats),
         trajectoriesRoutes(trajectories),
         telemetryRoutes(new TelemetryLog()),
+        completionRoutes(completion),
       ],
     });
     lifetime.push('http', () => app.close());
@@ -128,7 +135,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     logger.info(`http: listening on ${host}:${httpPort}`);
   }
 
-  const lspDeps = { documents, workspace, logger, version: ENGINE_VERSION, indexProgress: ast ? ast.onProgress.bind(ast) : null };
+  const lspDeps = { documents, workspace, logger, version: ENGINE_VERSION, indexProgress: ast ? ast.onProgress.bind(ast) : null, completion };
   let lspPort: number | null = null;
   if (options.lspStdinStdout) {
     const session = openSession(process.stdin, process.stdout, { onExit: (code) => void shutdown('lsp exit', code), watchClientProcess: true });

@@ -12,9 +12,11 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { ENGINE_SERVER_NAME, SetActiveDocumentRequest } from '../../src/protocol/lsp';
+import type { CompletionService } from '../services/completion/completion-service';
 import type { DocumentsService } from '../services/documents';
 import type { Logger } from '../services/logger';
 import { uriToPath, type FileChangeKind, type WorkspaceService } from '../services/workspace';
+import { bindCompletion, COMPLETION_CAPABILITIES } from './completion';
 import { reportIndexProgress, type ProgressSource } from './index-progress';
 import { handleRequest } from './typed';
 
@@ -25,6 +27,8 @@ export interface LspDeps {
   workspace: WorkspaceService;
   logger: Logger;
   version: string;
+  /** Code completion (`refact/getCompletions`, `textDocument/inlineCompletion`); absent in tests that need none. */
+  completion?: CompletionService;
 }
 
 const FILE_CHANGE: Record<number, FileChangeKind> = {
@@ -50,6 +54,7 @@ export function bindLspConnection(connection: Connection, deps: LspDeps): () => 
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...(deps.completion ? COMPLETION_CAPABILITIES : {}),
       },
     };
   });
@@ -83,6 +88,7 @@ export function bindLspConnection(connection: Connection, deps: LspDeps): () => 
       if (path) workspace.removeFolder(path);
     }
   });
+  if (deps.completion) bindCompletion(connection, { completion: deps.completion, documents });
   handleRequest(connection, SetActiveDocumentRequest, ({ uri }) => {
     documents.setActive(uri);
     return { success: true };

@@ -1,0 +1,69 @@
+/**
+ * The completion half of the composition root: the services code completion needs, wired from
+ * what `main.ts` already has, each registered with the engine's lifetime.
+ */
+import type { AstIndexService } from '../ast-index-service';
+import type { CapsService } from '../caps-service';
+import type { DocumentsService } from '../documents';
+import type { HttpGet } from '../http-get';
+import type { Lifetime } from '../lifetime';
+import type { Logger } from '../logger';
+import type { RetrievalService } from '../retrieval-service';
+import type { UpstreamClient } from '../upstream/upstream-client';
+import type { WorkerPool } from '../worker-pool';
+import type { WorkspaceService } from '../workspace';
+import { CompletionService } from './completion-service';
+import { ContextSources } from './context-sources';
+import { LazyCounters } from './counters';
+import { RecentFiles } from './recent-files';
+
+export interface CompletionParts {
+  caps: CapsService;
+  upstream: UpstreamClient;
+  documents: DocumentsService;
+  workspace: WorkspaceService;
+  ast: AstIndexService | null;
+  retrieval: RetrievalService | null;
+  /** The index's worker pool when it runs; otherwise one is made for counting on first use. */
+  pool: WorkerPool | null;
+  workersDir: string;
+  cacheDir: string;
+  fetch: HttpGet;
+  logger: Logger;
+  /** Per context source (ms). */
+  sourceTimeoutMs?: number;
+}
+
+/** A context source that has not answered in this long is skipped for this keystroke. */
+const SOURCE_TIMEOUT_MS = 40;
+
+export function startCompletion(lifetime: Lifetime, parts: CompletionParts): CompletionService {
+  const recent = new RecentFiles(parts.documents);
+  lifetime.push('recent files', () => recent.dispose());
+  let ownPool: WorkerPool | null = null;
+  const counters = new LazyCounters(async () => {
+    const { TokenizerService } = await import('../tokenizer-service');
+    let pool = parts.pool;
+    if (!pool) {
+      const { WorkerPool } = await import('../worker-pool');
+      pool = ownPool = new WorkerPool({ workersDir: parts.workersDir, threads: 1, logger: parts.logger });
+    }
+    return new TokenizerService({ pool, cacheDir: parts.cacheDir, caps: parts.caps, fetch: parts.fetch, logger: parts.logger });
+  });
+  lifetime.push('completion worker pool', () => ownPool?.dispose());
+  const sources = new ContextSources({
+    ast: parts.ast,
+    retrieval: parts.retrieval,
+    recent,
+    documents: parts.documents,
+    timeoutMs: parts.sourceTimeoutMs ?? SOURCE_TIMEOUT_MS,
+    roots: () => parts.workspace.list(),
+  });
+  const completion = new CompletionService({
+    caps: parts.caps, counters, upstream: parts.upstream, sources, documents: parts.documents,
+    workspaceFolders: () => parts.workspace.list(), logger: parts.logger,
+  });
+  lifetime.push('completion', () => completion.dispose());
+  return completion;
+}
+

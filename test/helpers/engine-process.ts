@@ -66,17 +66,21 @@ export async function postJson(engine: EngineProcess, path: string, body: unknow
 }
 
 /**
- * Polls `check` (a readiness signal, never a sleep) until it returns a value; a check that throws
- * (the engine not listening yet) counts as not yet. Fails after the deadline with the last error.
+ * Polls `check` (a readiness signal, never a fixed sleep) until it returns a value, waiting 10 ms
+ * between polls and doubling to 200 ms: quick when the state comes soon, and no busy loop against
+ * the engine when it does not. A check that throws (the engine not listening yet) counts as not
+ * yet. Fails after the deadline with the last error.
  */
 export async function eventually<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let delay = 10;
   let last: unknown;
   for (;;) {
     const value = await check().catch((error) => ((last = error), null));
     if (value !== null && value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 200);
   }
 }
 

@@ -72,11 +72,16 @@ export function sseEvents(text: string): Array<any> {
     });
 }
 
-/** Polls `check` until it holds or the deadline passes. */
+/**
+ * Polls `check` until it holds or the deadline passes, waiting 10 ms between polls and doubling
+ * to 200 ms: quick when the state comes soon, and no busy loop against the server when it does not.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let delay = 10;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 200);
   }
 }

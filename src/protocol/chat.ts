@@ -4,6 +4,7 @@
  * command. Field names and values are Refact's (engine `src/chat/types.rs`, GUI
  * `chatSubscription.ts`), so Refact's GUI and ours read the same stream.
  */
+import type { ChatActiveFile } from './at-commands';
 import type { ChatMessage as OpenAIWireMessage } from './openai';
 
 export const ChatRoutes = {
@@ -244,8 +245,9 @@ export interface ChatAttachment {
 }
 
 export type ChatCommand =
-  | { type: 'user_message'; content: ChatUserContent; attachments?: ChatAttachment[] }
-  | { type: 'retry_from_index'; index: number; content: ChatUserContent; attachments?: ChatAttachment[] }
+  // `active_file`: the editor's file and selection when the message was sent, for the context.
+  | { type: 'user_message'; content: ChatUserContent; attachments?: ChatAttachment[]; active_file?: ChatActiveFile | null }
+  | { type: 'retry_from_index'; index: number; content: ChatUserContent; attachments?: ChatAttachment[]; active_file?: ChatActiveFile | null }
   | { type: 'set_params'; patch: Partial<Omit<ChatThread, 'id'>> }
   | { type: 'abort' }
   | { type: 'update_message'; message_id: string; content: ChatUserContent; attachments?: ChatAttachment[]; regenerate?: boolean }

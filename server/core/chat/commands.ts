@@ -4,6 +4,7 @@
  * a field of the wrong type) is `malformed`; a well-formed message whose content cannot be sent
  * (an empty array, a bad image) is `invalid_content`, which also gets a negative `ack` event.
  */
+import type { ChatActiveFile } from '../../../src/protocol/at-commands';
 import { CHAT_COMMAND_TYPES, type ChatCommandRequest } from '../../../src/protocol/chat';
 import { validateUserContent } from './content';
 import { validateThreadPatch } from './thread';
@@ -27,14 +28,15 @@ export function parseCommand(body: unknown): ParsedCommand {
   }
   const invalid = (error: string): ParsedCommand => ({ kind: 'invalid_content', clientRequestId: id, error });
   switch (type) {
-    case 'user_message': {
-      const check = validateUserContent(raw.content, raw.attachments ?? []);
-      return check.ok ? okCommand({ client_request_id: id, type, content: check.content }) : invalid(check.error);
-    }
+    case 'user_message':
     case 'retry_from_index': {
-      if (!isIndex(raw.index)) return malformed('retry_from_index needs a non-negative integer `index`');
+      if (type === 'retry_from_index' && !isIndex(raw.index)) return malformed('retry_from_index needs a non-negative integer `index`');
+      const activeFile = readActiveFile(raw.active_file);
+      if (typeof activeFile === 'string') return malformed(activeFile);
       const check = validateUserContent(raw.content, raw.attachments ?? []);
-      return check.ok ? okCommand({ client_request_id: id, type, index: raw.index, content: check.content }) : invalid(check.error);
+      if (!check.ok) return invalid(check.error);
+      const common = { client_request_id: id, content: check.content, ...(activeFile ? { active_file: activeFile } : {}) };
+      return okCommand(type === 'user_message' ? { ...common, type } : { ...common, type, index: raw.index as number });
     }
     case 'update_message': {
       if (typeof raw.message_id !== 'string') return malformed('update_message needs a `message_id` string');
@@ -57,6 +59,19 @@ export function parseCommand(body: unknown): ParsedCommand {
       // tool_decision, tool_decisions and ide_tool_result: the agent's tools plug in here.
       return malformed(`command '${type}' is not supported yet: this engine has no tools`);
   }
+}
+
+/** The editor's active file, when sent: null/absent is none, a string is the reason it is refused. */
+function readActiveFile(value: unknown): ChatActiveFile | null | string {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) return '`active_file` must be an object';
+  const file = value as Record<string, unknown>;
+  if (typeof file.file_name !== 'string' || file.file_name === '') return '`active_file.file_name` must be a non-empty string';
+  for (const key of ['cursor_line', 'line1', 'line2'] as const) {
+    if (file[key] !== undefined && !(Number.isInteger(file[key]) && (file[key] as number) >= 1)) return `\`active_file.${key}\` must be a line number from 1`;
+  }
+  if (file.selection !== undefined && typeof file.selection !== 'string') return '`active_file.selection` must be a string';
+  return file as unknown as ChatActiveFile;
 }
 
 function isIndex(value: unknown): value is number {

@@ -6,6 +6,7 @@
  * saved (coalesced: one write in flight, the latest state wins) and, after its first answer,
  * named by the title model.
  */
+import type { ChatActiveFile } from '../../../src/protocol/at-commands';
 import { MAX_CHAT_QUEUE, type ChatCommandRequest, type ChatCommandResponse, type ChatMessage, type UserMessage } from '../../../src/protocol/chat';
 import { ChatSessionState } from '../../core/chat/session-state';
 import { DEFAULT_TITLE, defaultThread } from '../../core/chat/thread';
@@ -40,6 +41,8 @@ export class ChatSession {
   private savedVersion: number;
   private saving: Promise<void> | null = null;
   private titling = false;
+  /** Warnings from expanding the user's message, shown with the next answer. */
+  private readonly warnings: string[] = [];
   private readonly life = new AbortController();
   /** Resolves when the queue has run empty; tests and shutdown wait on it. */
   private idleWaiters: Array<() => void> = [];
@@ -154,11 +157,11 @@ export class ChatSession {
     const state = this.state;
     switch (request.type) {
       case 'user_message':
-        await this.addUserMessage(request.content, signal);
+        await this.addUserMessage(request.content, request.active_file ?? null, signal);
         break;
       case 'retry_from_index':
         state.truncate(request.index);
-        await this.addUserMessage(request.content, signal);
+        await this.addUserMessage(request.content, request.active_file ?? null, signal);
         break;
       case 'update_message': {
         const index = state.messages.findIndex((m) => m.message_id === request.message_id);
@@ -176,14 +179,14 @@ export class ChatSession {
         return;
     }
     if (signal.aborted) return;
-    await runTurn(state, this.deps, signal);
+    await runTurn(state, this.deps, signal, this.warnings.splice(0));
   }
 
-  private async addUserMessage(content: UserMessage['content'], signal: AbortSignal): Promise<void> {
-    const expanded = await this.deps.turnContext.expandUserMessage(this.state.thread, content, signal);
+  private async addUserMessage(content: UserMessage['content'], activeFile: ChatActiveFile | null, signal: AbortSignal): Promise<void> {
+    const expanded = await this.deps.turnContext.expandUserMessage(this.state.thread, content, signal, { active_file: activeFile });
     for (const message of expanded.contextMessages) this.state.addMessage({ ...message, message_id: message.message_id || this.deps.newId() });
     this.state.addMessage({ message_id: this.deps.newId(), role: 'user', content });
-    for (const warning of expanded.warnings) this.deps.logger.info(`chat ${this.state.chatId}: ${warning}`);
+    this.warnings.push(...expanded.warnings);
   }
 
   /** One write at a time; a change made while writing is written right after. */

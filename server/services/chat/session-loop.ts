@@ -56,9 +56,10 @@ export function chooseModel(caps: CapsResult, requested: string): { ok: true; mo
 
 /**
  * Runs one turn on `state`. The caller owns the abort signal; an aborted turn drops its draft
- * (Refact's behaviour) and returns to idle.
+ * (Refact's behaviour) and returns to idle. `earlierWarnings` come from expanding the user's
+ * message and are shown with the answer.
  */
-export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: AbortSignal): Promise<void> {
+export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: AbortSignal, earlierWarnings: readonly string[] = []): Promise<void> {
   const chosen = chooseModel(await deps.caps.getCaps(), state.thread.model);
   if (!chosen.ok) {
     state.setRuntime('error', chosen.error);
@@ -68,7 +69,9 @@ export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: A
   state.startStream();
   try {
     const prepared = await deps.turnContext.prepareRequest(state.thread, [...state.messages], model, signal);
-    if (prepared.warnings.length > 0) state.streamDelta([{ op: 'merge_extra', extra: { warnings: prepared.warnings } }]);
+    // Warnings (a blocked file, an @-command that found nothing) travel with the answer they concern.
+    const warnings = [...earlierWarnings, ...prepared.warnings];
+    if (warnings.length > 0) state.streamDelta([{ op: 'merge_extra', extra: { warnings } }]);
     const call: ChatCall = {
       model: model.name,
       messages: prepared.messages,

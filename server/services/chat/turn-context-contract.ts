@@ -5,6 +5,7 @@
  * that service is wired; the two are the same shape, so either fits where the other is asked.
  * The pass-through sends the chat as it is, with no context added.
  */
+import type { ChatActiveFile } from '../../../src/protocol/at-commands';
 import type { ChatMessage, ChatThread, ChatUserContent } from '../../../src/protocol/chat';
 import type { ChatMessage as OpenAIChatMessage } from '../../../src/protocol/openai';
 import type { ChatModelRecord } from '../../core/caps/model';
@@ -12,7 +13,7 @@ import { toOpenAIMessages } from '../../core/chat/to-openai';
 
 export interface TurnContext {
   /** On a new user message: its @-commands' context messages (inserted before it) and warnings. */
-  expandUserMessage(thread: ChatThread, content: ChatUserContent, signal: AbortSignal): Promise<{ contextMessages: ChatMessage[]; warnings: string[] }>;
+  expandUserMessage(thread: ChatThread, content: ChatUserContent, signal: AbortSignal, editor?: { active_file?: ChatActiveFile | null }): Promise<{ contextMessages: ChatMessage[]; warnings: string[] }>;
   /** Before each model request: the messages to send. */
   prepareRequest(thread: ChatThread, messages: ChatMessage[], model: ChatModelRecord, signal: AbortSignal): Promise<{ messages: OpenAIChatMessage[]; warnings: string[] }>;
 }

@@ -224,6 +224,8 @@ export class AstIndexService {
       await this.yieldSometimes();
     }
     this.persist(rows);
+    // Each chunk is committed on its own, so a killed engine keeps what it finished.
+    this.deps.logger.debug(`ast: stored ${rows.length} parse outcomes`);
     this.queueRetries();
     for (const [store, stamps] of this.groupByStore(restamped, (stamp) => stamp.path)) store.restamp(stamps);
   }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import Database from 'libsql';
 import { eventually, postJson, startEngineProcess, tempDir, writeFiles, type EngineProcess } from '../helpers/engine-process';
 import { initializeParams, lspClient } from '../helpers/lsp-client';
 
@@ -16,6 +17,17 @@ function project(): string {
     'node_modules/dep/index.js': 'module.exports = function hidden() {};\n',
   });
   return root;
+}
+
+/** Rows in the one index store under `cacheDir`, read directly (after the engine is gone). */
+function storedRows(cacheDir: string): number {
+  const dir = join(cacheDir, 'index');
+  const db = new Database(join(dir, readdirSync(dir).find((name) => name.endsWith('.sqlite'))!));
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 async function status(engine: EngineProcess): Promise<any> {
@@ -145,7 +157,7 @@ describe('AST index across a branch switch', () => {
 });
 
 describe('AST index under stress', () => {
-  it('survives kill -9 in the middle of indexing and finishes on restart', async () => {
+  it('survives kill -9 in the middle of indexing, reuses what it stored before, and finishes on restart', async (t) => {
     const root = tempDir('ast-big');
     const files: Record<string, string> = {};
     for (let i = 0; i < 600; i++) {
@@ -155,13 +167,15 @@ describe('AST index under stress', () => {
     }
     writeFiles(root, files);
     const cacheDir = tempDir('ast-cache');
-    const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
-    await eventually('parsing to begin', async () => {
-      const s = await status(first);
-      return s.state === 'parsing' && s.files_unparsed < s.files_total ? true : null;
-    });
+    const first = await startEngineProcess({ args: ['--ast', '--workspace-folder', root, '--verbose'], cacheDir });
+    // The signal that work is done and committed: the first chunk of outcomes is stored.
+    await first.waitForLog(/ast: stored [1-9]\d* parse outcomes/, 60_000);
     first.process.kill('SIGKILL');
     await first.exited;
+    const storedBeforeKill = storedRows(cacheDir);
+    assert.ok(storedBeforeKill > 0);
+    t.diagnostic(`${storedBeforeKill} of 600 outcomes stored before the kill`);
+
     const second = await startEngineProcess({ args: ['--ast', '--workspace-folder', root], cacheDir });
     try {
       const done = await eventually('the index to finish', async () => {
@@ -171,6 +185,9 @@ describe('AST index under stress', () => {
       assert.equal(done.ast_index_files_total, 600);
       assert.equal(done.ast_index_symbols_total, 600 * 3);
       assert.doesNotMatch(second.log(), /unusable|rebuilding/);
+      // Every outcome stored before the kill is reused; only the rest is read and parsed.
+      const scan = (await second.waitForLog(/\((\d+) reused from the store, (\d+) read/)).match(/(\d+) reused from the store, (\d+) read/)!;
+      assert.deepEqual([Number(scan[1]), Number(scan[2])], [storedBeforeKill, 600 - storedBeforeKill]);
     } finally {
       await second.stop();
     }

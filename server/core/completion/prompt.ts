@@ -13,7 +13,8 @@
  */
 import { splitAtCursor, type CursorPosition } from './cursor';
 import { dedupeSnippets, ragTokensBudget, renderCursorFileHeader, renderRepoHeader, renderSnippet, stableOrder, truncateSnippet, type ContextSnippet } from './context';
-import type { TokenCounter } from './counter';
+import { MemoCounter, type TokenCounter } from './counter';
+import { countPrompt } from './prompt-count';
 import type { FimFormat } from './formats';
 
 export interface Budget {
@@ -87,8 +88,13 @@ function assemble(format: FimFormat, p: Pieces, a: number, b: number): string {
   return `${format.bos}${format.prefix}${p.context}${p.head}${prefix}${format.suffix}${suffix}${format.middle}`;
 }
 
-export async function buildFimPrompt(input: FimPromptInput, budget: Budget, counter: TokenCounter): Promise<FimPrompt> {
+/**
+ * Pass a `MemoCounter` kept per model between calls: the next keystroke then counts only the
+ * lines it changed. Any other counter is memoized for this call only.
+ */
+export async function buildFimPrompt(input: FimPromptInput, budget: Budget, anyCounter: TokenCounter): Promise<FimPrompt> {
   const { format } = input;
+  const counter = anyCounter instanceof MemoCounter ? anyCounter : new MemoCounter(anyCounter);
   const split = splitAtCursor(input.text, input.cursor);
   if (!split.ok) throw new RangeError(split.detail);
   const doc = split.value;
@@ -134,10 +140,11 @@ interface Packed {
 /** Snippets by relevance into `limit` tokens (header included), written in the stable order. */
 async function packContext(format: FimFormat, repoName: string, snippets: ContextSnippet[], limit: number, counter: TokenCounter): Promise<Packed> {
   const header = renderRepoHeader(format, repoName);
-  if (limit <= 0) return { text: header, tokens: header ? (await counter.count([header]))[0]! : 0, used: [] };
+  if (limit <= 0) return { text: header, tokens: await countPrompt(header, counter), used: [] };
   const rendered = snippets.map((s) => renderSnippet(format, s));
-  const [headerTokens, ...counts] = await counter.count([header, ...rendered]);
-  let used = headerTokens!;
+  // Snippets are counted by lines too: a long one encoded whole is slow with some tokenizers.
+  const counts = await Promise.all(rendered.map((r) => countPrompt(r, counter)));
+  let used = await countPrompt(header, counter);
   const chosen: ContextSnippet[] = [];
   for (let i = 0; i < snippets.length && used < limit; i++) {
     let snippet = snippets[i]!;
@@ -149,7 +156,7 @@ async function packContext(format: FimFormat, repoName: string, snippets: Contex
       const keep = Math.floor((lines * (limit - used)) / tokens) - 1;
       if (keep < 3) break;
       snippet = truncateSnippet(snippet, keep);
-      tokens = (await counter.count([renderSnippet(format, snippet)]))[0]!;
+      tokens = await countPrompt(renderSnippet(format, snippet), counter);
     }
     if (used + tokens > limit) continue;
     used += tokens;
@@ -157,7 +164,7 @@ async function packContext(format: FimFormat, repoName: string, snippets: Contex
   }
   const ordered = stableOrder(chosen);
   const text = header + ordered.map((s) => renderSnippet(format, s)).join('');
-  return { text, tokens: used, used: ordered };
+  return { text, tokens: await countPrompt(text, counter), used: ordered };
 }
 
 interface Window {
@@ -167,46 +174,82 @@ interface Window {
   b: number;
 }
 
+/**
+ * Token counts of lines outward from the cursor, counted in batches as the window reaches them:
+ * a large file costs only the lines that can fit.
+ */
+class OutwardCounts {
+  readonly counts: number[] = [];
+
+  constructor(private readonly lines: readonly string[], private readonly upward: boolean, private readonly counter: TokenCounter) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  /** Makes `counts[i]` available, counting the next batch if needed. */
+  async ensure(i: number): Promise<void> {
+    if (i < this.counts.length || i >= this.lines.length) return;
+    const from = this.counts.length;
+    const to = Math.min(this.lines.length, Math.max(i + 1, from * 2, from + 32));
+    const batch: string[] = [];
+    for (let k = from; k < to; k++) batch.push(this.upward ? this.lines[this.lines.length - 1 - k]! : this.lines[k]!);
+    this.counts.push(...(await this.counter.count(batch)));
+  }
+}
+
+/** Adds lines while they fit in `room` (outward from `start`); returns the new count and tokens used. */
+async function grow(lines: OutwardCounts, start: number, used: number, room: number): Promise<[number, number]> {
+  let n = start;
+  for (; n < lines.length; n++) {
+    await lines.ensure(n);
+    if (used + lines.counts[n]! > room) break;
+    used += lines.counts[n]!;
+  }
+  return [n, used];
+}
+
 /** Adds lines around the cursor until the prompt fills `limit`, then fits it by exact counts. */
 async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter): Promise<Window> {
-  const fixedText = [format.bos, p.context, p.head, format.prefix, format.suffix, format.middle, p.linePrefix, p.lineSuffix];
-  const fixedCounts = await counter.count(fixedText);
-  const fixed = fixedCounts.reduce((s, n) => s + n, 0);
-  const aboveCounts = await counter.count(p.above);
-  const belowCounts = await counter.count(p.below);
+  const fixedText = [format.bos, p.head, format.prefix, format.suffix, format.middle, p.linePrefix, p.lineSuffix];
+  const fixed = (await counter.count(fixedText)).reduce((s, n) => s + n, 0) + (await countPrompt(p.context, counter));
+  const up = new OutwardCounts(p.above, true, counter);
+  const down = new OutwardCounts(p.below, false, counter);
   const window = limit - fixed;
   let a = 0;
   let b = 0;
   let used = 0;
   // Above first, up to its share; below up to what is left; above again if below ran out.
-  const aboveTarget = Math.floor(window * ABOVE_SHARE);
-  while (a < p.above.length && used + aboveCounts[p.above.length - 1 - a]! <= aboveTarget) used += aboveCounts[p.above.length - 1 - a++]!;
-  while (b < p.below.length && used + belowCounts[b]! <= window) used += belowCounts[b++]!;
-  while (a < p.above.length && used + aboveCounts[p.above.length - 1 - a]! <= window) used += aboveCounts[p.above.length - 1 - a++]!;
+  [a, used] = await grow(up, a, used, Math.floor(window * ABOVE_SHARE));
+  [b, used] = await grow(down, b, used, window);
+  [a, used] = await grow(up, a, used, window);
 
   let prompt = assemble(format, p, a, b);
-  let tokens = (await counter.count([prompt]))[0]!;
+  let tokens = await countPrompt(prompt, counter);
   let last: [number, number] = [a, b];
   for (let pass = 0; pass < MAX_EXACT_PASSES && tokens !== limit; pass++) {
     if (tokens > limit) {
       // Over: drop lines from the bottom first (the end of a PSM prompt), then the top.
       let excess = tokens - limit;
       while (excess > 0 && (a > 0 || b > 0)) {
-        if (b > 0) excess -= belowCounts[--b]!;
-        else excess -= aboveCounts[p.above.length - a--]!;
+        if (b > 0) excess -= down.counts[--b]!;
+        else excess -= up.counts[--a]!;
       }
       if (a === 0 && b === 0 && excess > 0) return trimCursorLine(format, p, limit, counter);
     } else {
       // Under: pieces counted apart overstate a joined prompt; add what the slack allows.
-      let slack = limit - tokens;
       const before = [a, b] as const;
-      while (b < p.below.length && belowCounts[b]! <= slack) slack -= belowCounts[b++]!;
+      [b] = await grow(down, b, 0, limit - tokens);
       // The top line moves only once the bottom of the file is reached, to keep the prefix stable.
-      if (b === p.below.length) while (a < p.above.length && aboveCounts[p.above.length - 1 - a]! <= slack) slack -= aboveCounts[p.above.length - 1 - a++]!;
+      if (b === down.length) {
+        let spent = 0;
+        for (let k = before[1]; k < b; k++) spent += down.counts[k]!;
+        [a] = await grow(up, a, spent, limit - tokens);
+      }
       if (before[0] === a && before[1] === b) break;
     }
     const next = assemble(format, p, a, b);
-    const nextTokens = (await counter.count([next]))[0]!;
+    const nextTokens = await countPrompt(next, counter);
     if (nextTokens > limit && tokens <= limit) {
       // The last fitting prompt stays.
       [a, b] = last;
@@ -221,7 +264,7 @@ async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: 
     if (b > 0) b--;
     else a--;
     prompt = assemble(format, p, a, b);
-    tokens = (await counter.count([prompt]))[0]!;
+    tokens = await countPrompt(prompt, counter);
   }
   if (tokens > limit) return trimCursorLine(format, p, limit, counter);
   return { prompt, tokens, a, b };
@@ -233,7 +276,7 @@ async function trimCursorLine(format: FimFormat, p: Pieces, limit: number, count
   let right = p.lineSuffix;
   for (;;) {
     const prompt = assemble(format, { ...p, linePrefix: left, lineSuffix: right }, 0, 0);
-    const tokens = (await counter.count([prompt]))[0]!;
+    const tokens = await countPrompt(prompt, counter);
     if (tokens <= limit) return { prompt, tokens, a: 0, b: 0 };
     if (left.length + right.length === 0) throw new FimBudgetError(`the prompt's fixed parts take ${tokens} tokens, over the limit of ${limit}`);
     // Cut a share proportional to the excess, at least 8 characters, mostly from the right.

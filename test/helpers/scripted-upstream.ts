@@ -43,10 +43,14 @@ export interface ScriptedUpstream {
   requests: RecordedRequest[];
   /** The reply for every request not covered by `queue`. */
   setResponder(responder: Responder): void;
-  /** One-shot replies, used in order before the responder. */
+  /** One-shot replies for POST requests (model calls), used in order before the responder. */
   queue(...replies: ScriptedReply[]): void;
   /** Resolves with the request number `index` (0-based) once it has arrived. */
   request(index: number): Promise<RecordedRequest>;
+  /** Resolves with the first request, arrived or to come, that `match` accepts. */
+  waitFor(match: (request: RecordedRequest, index: number) => boolean): Promise<RecordedRequest>;
+  /** The POST requests to `path` so far. */
+  posts(path: string): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -69,6 +73,7 @@ export async function startScriptedUpstream(responder: Responder = () => ({ kind
   const requests: RecordedRequest[] = [];
   const queued: ScriptedReply[] = [];
   const waiters = new Map<number, ((r: RecordedRequest) => void)[]>();
+  const watchers = new Set<(r: RecordedRequest, index: number) => void>();
   let current = responder;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -79,7 +84,8 @@ export async function startScriptedUpstream(responder: Responder = () => ({ kind
       const index = requests.push(recorded) - 1;
       for (const wake of waiters.get(index) ?? []) wake(recorded);
       waiters.delete(index);
-      answer(res, queued.shift() ?? current(recorded, index));
+      for (const watch of [...watchers]) watch(recorded, index);
+      answer(res, (recorded.method === 'POST' ? queued.shift() : undefined) ?? current(recorded, index));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -97,6 +103,19 @@ export async function startScriptedUpstream(responder: Responder = () => ({ kind
       requests[index]
         ? Promise.resolve(requests[index]!)
         : new Promise((resolve) => waiters.set(index, [...(waiters.get(index) ?? []), resolve])),
+    waitFor: (match) => {
+      const found = requests.findIndex((r, i) => match(r, i));
+      if (found >= 0) return Promise.resolve(requests[found]!);
+      return new Promise((resolve) => {
+        const watch = (r: RecordedRequest, i: number) => {
+          if (!match(r, i)) return;
+          watchers.delete(watch);
+          resolve(r);
+        };
+        watchers.add(watch);
+      });
+    },
+    posts: (path) => requests.filter((r) => r.method === 'POST' && r.path === path),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -159,4 +178,26 @@ function answer(res: ServerResponse, reply: ScriptedReply): void {
       res.socket?.destroy();
       return;
   }
+}
+
+/**
+ * A Refact self-hosted caps document (`GET /refact-caps`) naming this upstream's own routes, so
+ * an engine pointed at the scripted upstream (`--address-url`) calls it for every model.
+ * `completion` maps model names to their scratchpads; `chat` lists chat model names.
+ */
+export function selfHostedCaps(models: { completion: Record<string, Record<string, Record<string, unknown>>>; chat?: string[]; nCtx?: number; cloudName?: string }): Record<string, unknown> {
+  const nCtx = models.nCtx ?? 4096;
+  const completion = Object.fromEntries(Object.entries(models.completion).map(([name, scratchpads]) => [name, { n_ctx: nCtx, supports_scratchpads: scratchpads }]));
+  const chat = Object.fromEntries((models.chat ?? []).map((name) => [name, { n_ctx: nCtx, supports_scratchpads: { PASSTHROUGH: {} } }]));
+  return {
+    cloud_name: models.cloudName ?? 'Scripted',
+    completion: { endpoint: '/v1/completions', models: completion, default_model: Object.keys(completion)[0] ?? '' },
+    chat: { endpoint: '/v1/chat/completions', models: chat, default_model: Object.keys(chat)[0] ?? '' },
+    caps_version: 1,
+  };
+}
+
+/** A responder that serves `caps` at `/refact-caps` and hands every other request to `rest`. */
+export function withCaps(caps: unknown, rest: Responder): Responder {
+  return (request, index) => (request.method === 'GET' && request.path === '/refact-caps' ? { kind: 'json', body: caps } : rest(request, index));
 }

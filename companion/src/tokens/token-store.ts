@@ -33,6 +33,12 @@ export interface TokenRecord extends TokenLimits {
   usage: TokenUsage;
 }
 
+/** A request's hold on its token's quotas: `settle` charges what it spent, `release` frees it unspent. */
+export interface Reservation {
+  settle(tokens: number): void;
+  release(): void;
+}
+
 /** What the admin API shows of a token. */
 export type TokenView = Omit<TokenRecord, 'hash'>;
 
@@ -72,6 +78,8 @@ function checkLimits(l: Partial<TokenLimits>): void {
  */
 export class TokenStore {
   private readonly byHash = new Map<string, TokenRecord>();
+  /** Tokens reserved by requests in flight, by token id; in memory only, as those requests are. */
+  private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
 
@@ -139,16 +147,59 @@ export class TokenStore {
     this.saveSoon(0);
   }
 
-  /** Refuses a request when the token has spent its daily or monthly quota: 429 with Retry-After. */
-  checkQuota(t: TokenRecord): void {
+  /**
+   * Holds `tokens` (the most the request can spend) against the token's daily and monthly
+   * quotas until the request ends: checked and held in one step, so requests running at the
+   * same time can never together pass a quota, as a check before and a charge after would let
+   * them. Refuses with 429 `insufficient_quota` and Retry-After when the hold does not fit.
+   */
+  reserve(t: TokenRecord, tokens: number): Reservation {
     const now = this.now();
     const u = this.roll(t, now);
-    const over = (quota: number | null, used: number) => quota !== null && used >= quota;
-    const kind = over(t.monthlyTokenQuota, u.monthTokens) ? 'month' : over(t.dailyTokenQuota, u.dayTokens) ? 'day' : null;
-    if (!kind) return;
-    const after = secondsUntilReset(kind, now);
-    const quota = kind === 'day' ? t.dailyTokenQuota : t.monthlyTokenQuota;
-    throw new ApiError('quotaExceeded', `The token "${t.name}" has used its ${kind === 'day' ? 'daily' : 'monthly'} quota of ${quota} tokens; it resets in ${Math.ceil(after / 3600)} h (UTC).`, { headers: { 'retry-after': String(after) } });
+    const held = this.held.get(t.id) ?? 0;
+    const fits = (quota: number | null, used: number) => quota === null || used + held + tokens <= quota;
+    const kind = !fits(t.monthlyTokenQuota, u.monthTokens) ? 'month' : !fits(t.dailyTokenQuota, u.dayTokens) ? 'day' : null;
+    if (kind) throw this.refusal(t, kind, tokens, held, now);
+    this.held.set(t.id, held + tokens);
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      const left = (this.held.get(t.id) ?? tokens) - tokens;
+      if (left > 0) this.held.set(t.id, left);
+      else this.held.delete(t.id);
+    };
+    return {
+      release,
+      settle: (used) => {
+        release();
+        this.addUsage(t, used);
+      },
+    };
+  }
+
+  /** Tokens held by a token's requests in flight. */
+  heldFor(t: TokenRecord): number {
+    return this.held.get(t.id) ?? 0;
+  }
+
+  private refusal(t: TokenRecord, kind: 'day' | 'month', tokens: number, held: number, now: Date): ApiError {
+    const quota = (kind === 'day' ? t.dailyTokenQuota : t.monthlyTokenQuota) ?? 0;
+    const used = kind === 'day' ? t.usage.dayTokens : t.usage.monthTokens;
+    const reset = secondsUntilReset(kind, now);
+    const which = kind === 'day' ? 'daily' : 'monthly';
+    const resets = `it resets in ${Math.ceil(reset / 3600)} h (UTC)`;
+    if (used >= quota) {
+      return new ApiError('quotaExceeded', `The token "${t.name}" has used its ${which} quota of ${quota} tokens; ${resets}.`, { headers: { 'retry-after': String(reset) } });
+    }
+    // It fits once the requests in flight have settled, which may free what they did not spend.
+    const retry = used + tokens <= quota && held > 0 ? 1 : reset;
+    const left = Math.max(0, quota - used - held);
+    return new ApiError(
+      'quotaExceeded',
+      `The token "${t.name}" has ${left} tokens left of its ${which} quota of ${quota} (${held} held by requests in flight), and this request may spend up to ${tokens} (prompt + max_tokens); send a smaller max_tokens, or wait: ${resets}.`,
+      { headers: { 'retry-after': String(retry) } },
+    );
   }
 
   /** Counts one request's tokens against its token. */

@@ -16,9 +16,14 @@ export interface FakeUpstream {
   /**
    * `cutShort` answers 200 with a content-length, then closes the connection partway through;
    * `stallStream` streams its first chunk, then holds the answer open until the client leaves;
-   * `refuse422` refuses as a validating server does, `refuse404Text` as a plain web server does.
+   * `refuse422` refuses as a validating server does, `refuse404Text` as a plain web server does;
+   * `hold` keeps each request waiting, unanswered, until `releaseHeld()`.
    */
-  mode: 'ok' | 'fail500' | 'refuse400' | 'refuse422' | 'refuse404Text' | 'cutShort' | 'stallStream';
+  mode: 'ok' | 'fail500' | 'refuse400' | 'refuse422' | 'refuse404Text' | 'cutShort' | 'stallStream' | 'hold';
+  /** Requests waiting in `hold` mode. */
+  readonly heldCount: number;
+  /** Answers every held request as `ok` would, and answers new ones at once again. */
+  releaseHeld: () => void;
   /** Whether answers carry `usage`; a stream only when asked with `stream_options.include_usage`. */
   reportsUsage: boolean;
   stop: () => Promise<void>;
@@ -44,7 +49,12 @@ function answer(chat: boolean, stream: boolean, model: string | undefined, text:
 /** `tls` (a PEM key and certificate) makes it an HTTPS upstream. */
 export async function fakeUpstream(name: string, models: string[] = ['up-model'], port = 0, tls?: { key: string; cert: string }): Promise<FakeUpstream> {
   const state = { hits: [] as string[], bodies: [] as string[], mode: 'ok' as FakeUpstream['mode'], reportsUsage: true };
+  const held: Array<() => void> = [];
   const handle: http.RequestListener = (req, res) => {
+    if (state.mode === 'hold' && req.method === 'POST') {
+      held.push(() => handle(req, res));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -129,6 +139,13 @@ export async function fakeUpstream(name: string, models: string[] = ['up-model']
     },
     set reportsUsage(v) {
       state.reportsUsage = v;
+    },
+    get heldCount() {
+      return held.length;
+    },
+    releaseHeld: () => {
+      state.mode = 'ok';
+      for (const answer of held.splice(0)) answer();
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { CompletionRequest } from '../../../src/protocol/openai';
+import { completionCost } from '../../src/tokens/request-cost';
 import { startServer, type TestServer } from '../helpers/server';
 
 const ADMIN = { authorization: 'Bearer admin-secret' };
+const COMPLETION: CompletionRequest = { model: 'tiny-llama', prompt: 'def add(a, b):', max_tokens: 4, temperature: 0 };
 
 describe('API tokens made in the admin API: auth, per-token rate limit and quotas, usage', () => {
   let s: TestServer;
@@ -14,7 +17,7 @@ describe('API tokens made in the admin API: auth, per-token rate limit and quota
   const admin = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = ADMIN) =>
     s.app.inject({ method, url, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload } : {}) });
   const complete = (secret: string) =>
-    s.app.inject({ method: 'POST', url: '/v1/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, payload: { model: 'tiny-llama', prompt: 'def add(a, b):', max_tokens: 4, temperature: 0 } });
+    s.app.inject({ method: 'POST', url: '/v1/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, payload: COMPLETION });
 
   it('refuses token management without the admin token', async () => {
     assert.equal((await admin('GET', '/admin/api/tokens', undefined, {})).statusCode, 401);
@@ -40,12 +43,15 @@ describe('API tokens made in the admin API: auth, per-token rate limit and quota
   });
 
   it('a token past its daily quota gets 429 insufficient_quota with Retry-After; raising the quota lets it through', async () => {
-    const { secret, token } = (await admin('POST', '/admin/api/tokens', { name: 'bob', dailyTokenQuota: 5 })).json();
-    assert.equal((await complete(secret)).statusCode, 200); // spends more than 5 tokens (prompt + 4)
+    // Room for one request's hold (its prompt and max_tokens) and 2 tokens more: once it spent
+    // its tokens, the next hold does not fit.
+    const quota = completionCost(COMPLETION, s.composed.deps.catalog.find('tiny-llama')?.info) + 2;
+    const { secret, token } = (await admin('POST', '/admin/api/tokens', { name: 'bob', dailyTokenQuota: quota })).json();
+    assert.equal((await complete(secret)).statusCode, 200);
     const over = await complete(secret);
     assert.equal(over.statusCode, 429);
     assert.equal(over.json().error.code, 'insufficient_quota');
-    assert.match(over.json().error.message, /daily quota of 5 tokens/);
+    assert.match(over.json().error.message, new RegExp(`daily quota of ${quota}\\b`));
     assert.ok(Number(over.headers['retry-after']) > 0);
     const patched = await admin('PATCH', `/admin/api/tokens/${token.id}`, { dailyTokenQuota: null });
     assert.equal(patched.json().token.dailyTokenQuota, null);

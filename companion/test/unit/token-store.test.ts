@@ -29,11 +29,10 @@ describe('TokenStore', () => {
     const store = new TokenStore(mkdtempSync(join(tmpdir(), 'tokens-')), noSaveError, () => now);
     const { secret } = store.create('bob', { dailyTokenQuota: 50 });
     const t = store.find(secret)!;
-    store.checkQuota(t);
-    store.addUsage(t, 30);
-    store.checkQuota(t);
-    store.addUsage(t, 30);
-    assert.throws(() => store.checkQuota(t), (err: unknown) => {
+    store.reserve(t, 30).settle(30);
+    // Spending more than was held is still charged in full: usage is what was spent.
+    store.reserve(t, 20).settle(30);
+    assert.throws(() => store.reserve(t, 1), (err: unknown) => {
       assert.ok(err instanceof ApiError);
       assert.equal(err.status, 429);
       assert.equal(err.code, 'insufficient_quota');
@@ -42,7 +41,7 @@ describe('TokenStore', () => {
       return true;
     });
     now = new Date('2026-11-23T00:00:01Z');
-    store.checkQuota(t);
+    store.reserve(t, 50).release();
     const [view] = store.list();
     assert.equal(view?.usage.dayTokens, 0);
     assert.equal(view?.usage.totalTokens, 60);
@@ -53,12 +52,46 @@ describe('TokenStore', () => {
     let now = new Date('2026-11-01T10:00:00Z');
     const store = new TokenStore(mkdtempSync(join(tmpdir(), 'tokens-')), noSaveError, () => now);
     const t = store.find(store.create('carol', { monthlyTokenQuota: 10 }).secret)!;
-    store.addUsage(t, 6);
+    store.reserve(t, 6).settle(6);
     now = new Date('2026-11-02T10:00:00Z');
-    store.addUsage(t, 6);
-    assert.throws(() => store.checkQuota(t), /monthly quota of 10 tokens/);
+    store.reserve(t, 4).settle(4);
+    assert.throws(() => store.reserve(t, 1), /monthly quota of 10 tokens/);
     now = new Date('2026-12-01T00:00:00Z');
-    store.checkQuota(t);
+    store.reserve(t, 10).release();
+  });
+
+  it('holds what requests in flight may spend, so together they never pass the quota', () => {
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), 'tokens-')), noSaveError);
+    const t = store.find(store.create('dora', { dailyTokenQuota: 100, monthlyTokenQuota: 1000 }).secret)!;
+    const a = store.reserve(t, 40);
+    const b = store.reserve(t, 40);
+    assert.equal(store.heldFor(t), 80);
+    assert.throws(() => store.reserve(t, 40), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 'insufficient_quota');
+      assert.match(err.message, /20 tokens left of its daily quota of 100 \(80 held by requests in flight\).*up to 40/);
+      // It would fit once those requests settle: worth retrying soon.
+      assert.equal(err.headers['retry-after'], '1');
+      return true;
+    });
+    // Released twice, freed once.
+    a.release();
+    a.release();
+    assert.equal(store.heldFor(t), 40);
+    // Settling charges what was spent and frees the rest of the hold.
+    b.settle(10);
+    assert.equal(store.heldFor(t), 0);
+    assert.equal(store.list()[0]?.usage.dayTokens, 10);
+    store.reserve(t, 90).settle(90);
+    assert.throws(() => store.reserve(t, 1), /used its daily quota of 100 tokens/);
+  });
+
+  it('refuses a request that alone may spend more than the quota, and holds nothing for it', () => {
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), 'tokens-')), noSaveError);
+    const t = store.find(store.create('ed', { monthlyTokenQuota: 100 }).secret)!;
+    assert.throws(() => store.reserve(t, 101), /monthly quota of 100.*send a smaller max_tokens/);
+    assert.equal(store.heldFor(t), 0);
+    store.reserve(t, 100).release();
   });
 
   it('updates limits, revokes, and refuses bad names and limits with clear errors', () => {

@@ -167,6 +167,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
 
 async function runFromCommandLine(argv: string[]): Promise<void> {
   const cli = parseCommandLine(argv, process.env);
+  // Read once; commands and workers the engine starts must not inherit the key.
+  delete process.env.REFACT_API_KEY;
   if (cli.kind === 'help') {
     process.stdout.write(`${cli.text}\n`);
     return;

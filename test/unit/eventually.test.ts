@@ -13,7 +13,7 @@ describe('eventually (the engine tests\' readiness poll)', () => {
     await settle();
     assert.equal(calls, 1, 'one poll, then a wait');
     for (const delay of [10, 20, 40, 80, 160, 200, 200]) {
-      const before = calls;
+      const before: number = calls;
       t.mock.timers.tick(delay - 1);
       await settle();
       assert.equal(calls, before, `no poll before ${delay} ms`);

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { resolveChatModel } from './core/caps/resolve-model';
 import { parseCommandLine, type EngineOptions } from './core/cli';
 import { buildApp } from './http/app';
 import { astRoutes } from './http/routes/ast';
+import { atCommandRoutes } from './http/routes/at-commands';
 import { vecdbRoutes } from './http/routes/vecdb';
 import { capsRoutes } from './http/routes/caps';
 import { completionRoutes } from './http/routes/completion';
@@ -27,6 +29,7 @@ import { ChatSessions } from './services/chat/chat-sessions';
 import { TelemetryLog } from './services/chat/telemetry-log';
 import { TrajectoriesStore } from './services/chat/trajectories-store';
 import { startCompletion } from './services/completion/start';
+import { startTurnContext } from './services/chat/turn-context';
 import { CustomizationService } from './services/customization-service';
 import { DocumentsService } from './services/documents';
 import { handleFatalErrors, injectTestFault } from './services/fatal-errors';
@@ -34,6 +37,7 @@ import { createHttpGet } from './services/http-get';
 import { Lifetime } from './services/lifetime';
 import { createLogger, type Logger } from './services/logger';
 import { resolvePaths, type EnginePaths } from './services/paths';
+import { PrivacyService } from './services/privacy';
 import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
 import { WorkspaceService } from './services/workspace';
@@ -83,8 +87,6 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('upstream', () => upstream.dispose());
   // Chats live in the first workspace folder's `.refact/trajectories`; each turn reads caps afresh.
   const trajectories = new TrajectoriesStore({ projectRoot: () => workspace.list()[0] ?? null, logger, newId: randomUUID, now: () => new Date().toISOString() });
-  const chats = new ChatSessions({ caps, upstream, trajectories, logger });
-  lifetime.push('chats', () => chats.dispose());
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
   // The index's native modules (libsql, hnswlib, onnxruntime, the watcher, piscina) load only
@@ -98,6 +100,28 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
       })
     : null;
+  // Chat context: privacy rules (for every feature that sends files to a model), @-commands,
+  // project instructions and history fitting; the tokenizer service and, without an index, its
+  // worker pool are made on the first count.
+  const privacy = new PrivacyService({ configDir: paths.configDir, folders: () => workspace.list(), logger });
+  let chatPool: import('./services/worker-pool').WorkerPool | null = null;
+  const { atCommands, turnContext } = startTurnContext({
+    folders: () => workspace.list(), documents, listFiles: (folders) => files.list(folders), ast, retrieval, privacy, customization,
+    addressUrl: options.addressUrl, logger,
+    resolveModel: async (name) => {
+      const loaded = await caps.getCaps();
+      const found = loaded.ok ? resolveChatModel(loaded.caps, name) : null;
+      return found?.ok ? found.value : null;
+    },
+    tokenizer: async () => {
+      const { TokenizerService } = await import('./services/tokenizer-service');
+      const pool = shared?.pool ?? (chatPool ??= new (await import('./services/worker-pool')).WorkerPool({ workersDir: join(__dirname, 'workers'), threads: 1, logger }));
+      return new TokenizerService({ pool, cacheDir: paths.cacheDir, caps, fetch: createHttpGet({ insecure: options.insecure }), logger });
+    },
+  });
+  lifetime.push('chat worker pool', () => chatPool?.dispose());
+  const chats = new ChatSessions({ caps, upstream, trajectories, logger, turnContext });
+  lifetime.push('chats', () => chats.dispose());
   const completion = startCompletion(lifetime, {
     caps, upstream, documents, workspace, ast, retrieval, pool: shared?.pool ?? null, workersDir: join(__dirname, 'workers'),
     cacheDir: paths.cacheDir, fetch: createHttpGet({ insecure: options.insecure }), logger,
@@ -127,6 +151,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         trajectoriesRoutes(trajectories),
         telemetryRoutes(new TelemetryLog()),
         completionRoutes(completion),
+        atCommandRoutes({ atCommands, preview: (messages, model, signal) => turnContext.preview(messages, model, signal) }),
       ],
     });
     lifetime.push('http', () => app.close());

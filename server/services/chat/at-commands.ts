@@ -8,10 +8,11 @@
  */
 import { convert } from 'html-to-text';
 import { AstIndex } from '../../core/ast/ast-index';
-import { findDefinitions, findUsages, type FoundDefinition } from '../../core/ast/queries';
+import { findDefinitions, findUsages, fuzzyDefinitions, type FoundDefinition } from '../../core/ast/queries';
 import type { Resolver } from '../../core/ast/resolve';
 import { renderTree, workspaceTree, type TreeInput, type WorkspaceTree } from '../../core/ast/workspace-tree';
 import { formatLineRange, resolveLineRange, sliceLines, splitLineRange, countLines } from '../../core/chat/at-commands/line-range';
+import { completeAtCommand, type CompletionAnswer, type ParamSpec } from '../../core/chat/at-commands/completion';
 import { applyClips, findCommands, type AtMember, type Clip } from '../../core/chat/at-commands/parse';
 import { repairPath, shortPath } from '../../core/chat/at-commands/path-repair';
 import type { PrivacyVerdict } from '../../core/privacy';
@@ -95,6 +96,30 @@ export class AtCommandsService {
   /** Command names available now (`@definition`/`@references` need the AST index, `@search` retrieval). */
   names(): string[] {
     return ['@file', '@tree', '@web', ...(this.deps.ast ? ['@definition', '@references'] : []), ...(this.deps.retrieval ? ['@search'] : [])];
+  }
+
+  /** `/v1/at-command-completion`: command names, file paths and symbols for what is typed. */
+  async complete(query: string, cursor: number, topN: number): Promise<CompletionAnswer> {
+    const file: ParamSpec = { valid: (v) => v.trim() !== '' && !/^:(\d+)?-?(\d+)?$/.test(v), complete: (v, n) => this.completePath(v, n), completeWhenValid: true };
+    const symbol: ParamSpec = {
+      valid: (v) => (this.deps.ast ? findDefinitions(this.deps.ast.index, v, 1).some((f) => f.match !== 'fuzzy') : false),
+      complete: async (v, n) => (this.deps.ast && v ? [...new Set(fuzzyDefinitions(this.deps.ast.index, v, n * 4).map((f) => f.definition.name))].slice(0, n) : []),
+      completeWhenValid: false,
+    };
+    const url: ParamSpec = { valid: (v) => /^https?:\/\/\S+$/.test(v), complete: async () => [], completeWhenValid: false };
+    const all: Record<string, ParamSpec[]> = { '@file': [file], '@definition': [symbol], '@references': [symbol], '@tree': [], '@search': [], '@web': [url] };
+    const available = Object.fromEntries(this.names().map((name) => [name, all[name]!]));
+    return completeAtCommand(query, cursor, available, topN);
+  }
+
+  private async completePath(typed: string, topN: number): Promise<string[]> {
+    const roots = this.deps.folders();
+    const { path, range } = splitLineRange(typed);
+    const files = await this.files();
+    if (path.trim() === '') return [...files].sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, topN).map((f) => shortPath(f, roots));
+    const repair = repairPath({ query: path, files, roots, limit: topN });
+    const paths = repair.kind === 'exact' ? [repair.path] : repair.kind === 'none' ? [] : repair.paths;
+    return paths.map((p) => shortPath(p, roots) + formatLineRange(range));
   }
 
   /** Workspace files, listed at most once per few seconds (listing runs git). */

@@ -7,24 +7,31 @@
  * checked again), all fitted to the model's window counted with its own tokenizer.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ChatModelRecord } from '../../core/caps/model';
 import { decodeContextFiles, encodeContextFiles, formatContextFiles } from '../../core/chat/at-commands/context-file';
 import { countLines, resolveLineRange, sliceLines } from '../../core/chat/at-commands/line-range';
 import { effectiveWindow, fitHistory, replyReserve, type FitItem } from '../../core/chat/history-fit';
+import { looksBinary } from '../../core/indexing-rules';
 import { endpointUnderUserControl, type PrivacyVerdict } from '../../core/privacy';
 import { estimateTokens } from '../../core/tokens/tokenizer-spec';
-import type { ChatActiveFile } from '../../../src/protocol/at-commands';
+import type { AtCommandPreviewResponse, ChatActiveFile } from '../../../src/protocol/at-commands';
 import type { ChatContextFile, ChatMessage, ChatMode, ChatThread, ChatUserContent, OpenAIChatMessage } from '../../../src/protocol/chat';
 import type { SystemPrompt } from '../../../src/protocol/http';
 import type { Logger } from '../logger';
+import { LazyCounters } from '../completion/counters';
 import type { PrivacyService } from '../privacy';
-import { uriToPath } from '../workspace';
-import type { AtCommandsService } from './at-commands';
-import type { ProjectInstructionsService } from './project-instructions';
+import type { TokenizerService } from '../tokenizer-service';
+import { pathToUri, uriToPath } from '../workspace';
+import { AtCommandsService, type AtAstSource, type AtCommandsDeps } from './at-commands';
+import { ProjectInstructionsService } from './project-instructions';
 
-/** Token counting with a model's own tokenizer (the engine's `TokenizerService`). */
-export interface TokenCounter {
-  countMany(model: string, texts: string[], options?: { signal?: AbortSignal }): Promise<{ counts: number[]; exact: boolean; tokenizer: string; reason?: string }>;
+/**
+ * Token counters with each model's own tokenizer: the completion service's memoizing counters
+ * (`LazyCounters`), so a history counted once is not counted again on the next turn.
+ */
+export interface TokenCounters {
+  counterFor(model: string): Promise<{ count(texts: string[]): Promise<number[]>; exact: boolean; name?: string; reason?: string }>;
 }
 
 export interface TurnContextDeps {
@@ -33,9 +40,11 @@ export interface TurnContextDeps {
   instructions: ProjectInstructionsService;
   customization: { load(includeHidden?: boolean): Promise<{ system_prompts: Record<string, SystemPrompt> }> };
   /** Null counts by the 3.5-characters estimate. */
-  tokens: TokenCounter | null;
+  tokens: TokenCounters | null;
   /** A file's text (open editor text first); for the active file. */
   readText: (path: string) => Promise<string | null>;
+  /** The chat model a name means ('' = the caps default), or null when there is none (preview only). */
+  resolveModel?: (name: string) => Promise<ChatModelRecord | null>;
   /** Hosts of the user's own servers (the `--address-url` host): models there may see `only_send_to_servers_I_control` files. */
   ownHosts?: readonly string[];
   logger?: Logger;
@@ -80,7 +89,8 @@ export function modelIsLocal(model: Pick<ChatModelRecord, 'endpoint'>, ownHosts:
   return endpointUnderUserControl(model.endpoint, ownHosts);
 }
 
-export function createTurnContextService(deps: TurnContextDeps): TurnContextService {
+/** The service, with `preview` for `/v1/at-command-preview` beside the loop's two calls. */
+export function createTurnContextService(deps: TurnContextDeps): TurnContextService & { preview: TurnContext['preview'] } {
   return new TurnContext(deps);
 }
 
@@ -107,6 +117,31 @@ class TurnContext implements TurnContextService {
     if (files.length) contextMessages.push({ message_id: randomUUID(), role: 'context_file', content: encodeContextFiles(files) });
     for (const text of run.plainTexts) contextMessages.push({ message_id: randomUUID(), role: 'plain_text', content: text });
     return { contextMessages, warnings };
+  }
+
+  /**
+   * `/v1/at-command-preview`: runs the @-commands of the last message for the GUI, privacy
+   * applied for the named model (a model that cannot be resolved counts as not local).
+   */
+  async preview(messages: ReadonlyArray<{ role: string; content: unknown }>, modelName: string, signal: AbortSignal): Promise<AtCommandPreviewResponse> {
+    const last = messages[messages.length - 1];
+    const content = last?.content;
+    // Refact reads the last text part of a multimodal message.
+    const text = typeof content === 'string' ? content : Array.isArray(content) ? String([...content].reverse().find((p) => p?.type === 'text')?.text ?? '') : '';
+    const model = (await this.deps.resolveModel?.(modelName)) ?? null;
+    const run = await this.deps.atCommands.execute(text, { signal, modelIsLocal: model ? modelIsLocal(model, this.deps.ownHosts) : false });
+    const shown: AtCommandPreviewResponse['messages'] = [];
+    if (run.contextFiles.length) shown.push({ role: 'context_file', content: encodeContextFiles(run.contextFiles) });
+    for (const plain of run.plainTexts) shown.push({ role: 'plain_text', content: plain });
+    const texts = [formatContextFiles(run.contextFiles), ...run.plainTexts, run.text];
+    const counted = await this.countTexts(model?.id ?? null, texts);
+    return {
+      messages: shown,
+      model: model?.id ?? modelName,
+      highlight: run.highlights.map(({ kind, pos1, pos2, ok, reason }) => ({ kind, pos1, pos2, ok, reason })),
+      current_context: counted.counts.reduce((a, b) => a + b, 0),
+      number_context: model?.n_ctx ?? 0,
+    };
   }
 
   /** The selection, or the lines around the cursor, or the whole file; a string says why none. */
@@ -145,7 +180,7 @@ class TurnContext implements TurnContextService {
 
     const window = effectiveWindow(model.n_ctx, thread.context_tokens_cap);
     const budget = window - replyReserve(window);
-    const counted = await this.count(model.id, entries, signal);
+    const counted = await this.count(model.id, entries);
     const items: FitItem[] = entries.map((entry, i) => ({ kind: entry.kind, tokens: counted.full[i]!, compressedTokens: counted.compressed[i] }));
     const plan = fitHistory(items, { budget, compress: thread.use_compression });
     const how = counted.exact ? `counted with ${counted.tokenizer}` : `estimated: ${counted.reason ?? 'no tokenizer'}`;
@@ -228,7 +263,14 @@ class TurnContext implements TurnContextService {
     }
   }
 
-  private async count(modelId: string, entries: Entry[], signal: AbortSignal): Promise<{ full: number[]; compressed: (number | undefined)[]; exact: boolean; tokenizer: string; reason?: string }> {
+  /** Counts with the model's tokenizer, or by the estimate when there is no model or counter. */
+  private async countTexts(modelId: string | null, texts: string[]): Promise<{ counts: number[]; exact: boolean; tokenizer: string; reason?: string }> {
+    if (!this.deps.tokens || !modelId) return { counts: texts.map(estimateTokens), exact: false, tokenizer: 'estimate', reason: modelId ? 'no token counter' : 'no model' };
+    const counter = await this.deps.tokens.counterFor(modelId);
+    return { counts: await counter.count(texts), exact: counter.exact, tokenizer: counter.name ?? 'estimate', reason: counter.reason };
+  }
+
+  private async count(modelId: string, entries: Entry[]): Promise<{ full: number[]; compressed: (number | undefined)[]; exact: boolean; tokenizer: string; reason?: string }> {
     const texts: string[] = [];
     const images: number[] = [];
     const add = (m: OpenAIChatMessage) => {
@@ -239,9 +281,7 @@ class TurnContext implements TurnContextService {
       add(entry.full);
       if (entry.compressed) add(entry.compressed);
     }
-    const counted = this.deps.tokens
-      ? await this.deps.tokens.countMany(modelId, texts, { signal })
-      : { counts: texts.map(estimateTokens), exact: false, tokenizer: 'estimate', reason: 'no tokenizer service' };
+    const counted = await this.countTexts(modelId, texts);
     const cost = (k: number) => counted.counts[k]! + images[k]! * IMAGE_TOKENS + MESSAGE_OVERHEAD;
     const full: number[] = [];
     const compressed: (number | undefined)[] = [];
@@ -270,4 +310,48 @@ function pushMerged(out: OpenAIChatMessage[], message: OpenAIChatMessage): void 
   }
   const parts = (c: OpenAIChatMessage['content']) => (typeof c === 'string' ? [{ type: 'text' as const, text: c }] : c ?? []);
   last.content = [...parts(last.content), ...parts(message.content)];
+}
+
+/** What `main.ts` has that the chat context is built from. */
+export interface TurnContextParts {
+  folders: () => string[];
+  /** Open editor text by URI, for files with unsaved edits. */
+  documents: { get(uri: string): { getText(): string } | undefined };
+  /** Lists the workspace's files (the engine's `WorkspaceFiles.list`). */
+  listFiles: (folders: readonly string[]) => Promise<{ files: string[] }>;
+  ast: AtAstSource | null;
+  retrieval: AtCommandsDeps['retrieval'];
+  privacy: PrivacyService;
+  customization: TurnContextDeps['customization'];
+  /** Makes the tokenizer service on the first count (see `startTurnContext`). */
+  tokenizer: () => Promise<TokenizerService>;
+  resolveModel: TurnContextDeps['resolveModel'];
+  /** `--address-url`: its host is the user's own server. */
+  addressUrl: string;
+  logger: Logger;
+}
+
+/** Builds the @-command runner and the turn context over the engine's services. */
+export function startTurnContext(parts: TurnContextParts): { atCommands: AtCommandsService; turnContext: ReturnType<typeof createTurnContextService> } {
+  const readText = async (path: string): Promise<string | null> => {
+    const open = parts.documents.get(pathToUri(path))?.getText();
+    if (open !== undefined) return open;
+    const bytes = await readFile(path).catch(() => null);
+    return bytes && !looksBinary(bytes) ? bytes.toString('utf8') : null;
+  };
+  const atCommands = new AtCommandsService({
+    folders: parts.folders, listFiles: async () => (await parts.listFiles(parts.folders())).files, readText,
+    ast: parts.ast, retrieval: parts.retrieval, privacy: parts.privacy, logger: parts.logger,
+  });
+  let ownHosts: string[] = [];
+  try {
+    ownHosts = parts.addressUrl ? [new URL(parts.addressUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '')] : [];
+  } catch {
+    parts.logger.warn(`chat: --address-url '${parts.addressUrl}' is not a URL; privacy treats no remote server as yours`);
+  }
+  const turnContext = createTurnContextService({
+    atCommands, privacy: parts.privacy, instructions: new ProjectInstructionsService({ folders: parts.folders, privacy: parts.privacy }),
+    customization: parts.customization, tokens: new LazyCounters(parts.tokenizer), readText, resolveModel: parts.resolveModel, ownHosts, logger: parts.logger,
+  });
+  return { atCommands, turnContext };
 }

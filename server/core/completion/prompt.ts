@@ -53,6 +53,8 @@ export interface FimPrompt {
   /** Whole lines of the cursor file above and below the cursor line. */
   linesBefore: number;
   linesAfter: number;
+  /** Characters of the next line below, after `linesAfter` whole lines, that fill the last tokens. */
+  partialAfter: number;
   /** Stop sequences for the upstream request (the format's, plus `\n\n`, plus `\n` in single-line mode). */
   stops: string[];
   exact: boolean;
@@ -76,13 +78,13 @@ interface Pieces {
 }
 
 /** Joins the pieces in the format's order; `a` lines above and `b` below the cursor line. */
-function assemble(format: FimFormat, p: Pieces, a: number, b: number): string {
+function assemble(format: FimFormat, p: Pieces, a: number, b: number, tail = ''): string {
   const prefix = p.above.slice(p.above.length - a).join('') + p.linePrefix;
-  const suffix = p.lineSuffix + p.below.slice(0, b).join('');
+  const suffix = p.lineSuffix + p.below.slice(0, b).join('') + tail;
   if (format.order === 'spm') {
-    const lead = format.fileSep !== null ? p.context : '';
-    const inner = format.fileSep !== null ? '' : p.context;
-    return `${format.bos}${lead}${p.head}${format.suffix}${suffix}${format.prefix}${inner}${prefix}${format.middle}`;
+    // Repository formats name the file before the FIM tokens; path comments belong to the code.
+    if (format.fileSep !== null) return `${format.bos}${p.context}${p.head}${format.suffix}${suffix}${format.prefix}${prefix}${format.middle}`;
+    return `${format.bos}${format.suffix}${suffix}${format.prefix}${p.context}${p.head}${prefix}${format.middle}`;
   }
   if (format.fileSep !== null) return `${format.bos}${p.context}${p.head}${format.prefix}${prefix}${format.suffix}${suffix}${format.middle}`;
   return `${format.bos}${format.prefix}${p.context}${p.head}${prefix}${format.suffix}${suffix}${format.middle}`;
@@ -126,7 +128,7 @@ export async function buildFimPrompt(input: FimPromptInput, budget: Budget, anyC
     const stops = [...format.stops, ...(input.multiline ? ['\n\n'] : ['\n'])];
     return {
       prompt: window.prompt, tokens: window.tokens, limit, contextLimit, contextTokens: packed.tokens, contextUsed: packed.used,
-      linesBefore: window.a, linesAfter: window.b, stops, exact: counter.exact,
+      linesBefore: window.a, linesAfter: window.b, partialAfter: window.tail ?? 0, stops, exact: counter.exact,
     };
   }
 }
@@ -172,6 +174,8 @@ interface Window {
   tokens: number;
   a: number;
   b: number;
+  /** Characters of the partial line after the last whole line below. */
+  tail?: number;
 }
 
 /**
@@ -267,7 +271,34 @@ async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: 
     tokens = await countPrompt(prompt, counter);
   }
   if (tokens > limit) return trimCursorLine(format, p, limit, counter);
-  return { prompt, tokens, a, b };
+  return fillTail(format, p, limit, counter, { prompt, tokens, a, b });
+}
+
+/**
+ * Spends the last few tokens on the start of the next line below: whole lines are too coarse to
+ * fill a small budget, and the far end of the suffix is the part of the prompt that matters
+ * least (and, in PSM order, the last, so it never disturbs the cached prefix).
+ */
+async function fillTail(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter, w: Window): Promise<Window> {
+  const next = p.below[w.b];
+  if (next === undefined || limit - w.tokens < 2) return w;
+  const lineTokens = (await counter.count([next]))[0]!;
+  let best = w;
+  let chars = Math.floor((next.length * (limit - w.tokens)) / Math.max(1, lineTokens));
+  for (let tries = 0; tries < 3 && chars > 0 && chars < next.length; tries++) {
+    if (/[\udc00-\udfff]/.test(next[chars] ?? '')) chars--;
+    const tail = next.slice(0, chars);
+    const prompt = assemble(format, p, w.a, w.b, tail);
+    const tokens = await countPrompt(prompt, counter);
+    if (tokens <= limit) {
+      best = { prompt, tokens, a: w.a, b: w.b, tail: tail.length };
+      if (limit - tokens < 2) break;
+      chars += Math.max(1, Math.floor((chars * (limit - tokens)) / Math.max(1, tokens - w.tokens)));
+    } else {
+      chars = Math.floor((chars * (limit - w.tokens)) / Math.max(1, tokens - w.tokens)) - 1;
+    }
+  }
+  return best;
 }
 
 /** The cursor line alone is over the limit: keep its text nearest the cursor. */

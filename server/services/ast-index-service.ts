@@ -155,6 +155,7 @@ export class AstIndexService {
     this.maxFilesHit = listing.maxFilesHit;
     const listed = new Set(listing.files);
     for (const path of [...this.index.paths()]) if (!listed.has(path)) this.forget(path);
+    this.failures.keepOnly(listed);
     const stored = this.loadStores(listed);
 
     // Stored outcomes are applied first; a file whose stat (taken while listing) disagrees with
@@ -236,7 +237,10 @@ export class AstIndexService {
     const deleted: string[] = [];
     for (const change of batch) {
       const root = this.rootOf(change.path);
-      if (!root) continue;
+      if (!root) {
+        this.failures.clear(change.path);
+        continue;
+      }
       if (change.kind === 'deleted' || this.deps.files.reasonToSkip(change.path, root)) {
         // A deleted folder may come as one event for the folder alone (git checkout does this);
         // a path that was an indexed file needs no look below it.

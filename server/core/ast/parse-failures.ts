@@ -32,6 +32,11 @@ export class ParseFailures {
     this.byPath.delete(path);
   }
 
+  /** After a full listing: files no longer listed are no longer failures. */
+  keepOnly(listed: ReadonlySet<string>): void {
+    for (const path of this.byPath.keys()) if (!listed.has(path)) this.byPath.delete(path);
+  }
+
   /** Files to parse again on the next pass. */
   due(): string[] {
     return [...this.byPath.values()].filter((f) => f.attempts < MAX_PARSE_ATTEMPTS).map((f) => f.path);

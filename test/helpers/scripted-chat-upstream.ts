@@ -120,7 +120,19 @@ export class ChatEventStream {
     }
   }
 
-  /** Waits for an event of `type` (optionally matching more) and returns it. */
+  /** The first event of the whole stream that matches, waiting for it if need be; the cursor stays. */
+  async find<T extends ChatEventEnvelope['type']>(type: T, match: (e: Extract<ChatEventEnvelope, { type: T }>) => boolean = () => true): Promise<Extract<ChatEventEnvelope, { type: T }>> {
+    for (let seen = 0; ; ) {
+      for (; seen < this.events.length; seen++) {
+        const event = this.events[seen]!;
+        if (event.type === type && match(event as Extract<ChatEventEnvelope, { type: T }>)) return event as Extract<ChatEventEnvelope, { type: T }>;
+      }
+      if (this.ended) throw new Error(`stream ended without a ${type} event; got ${this.events.map((e) => e.type).join(', ')}`);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Waits for an event of `type` (optionally matching more) after the cursor, and moves the cursor past it. */
   nextOf<T extends ChatEventEnvelope['type']>(type: T, match: (e: Extract<ChatEventEnvelope, { type: T }>) => boolean = () => true): Promise<Extract<ChatEventEnvelope, { type: T }>> {
     return this.next((e) => e.type === type && match(e as Extract<ChatEventEnvelope, { type: T }>)) as Promise<Extract<ChatEventEnvelope, { type: T }>>;
   }

@@ -1,19 +1,43 @@
 /**
- * Where the engine comes from: a child process started with the extension host's own Node
- * (LSP over stdio, HTTP on a free loopback port), or, with xDebug, an engine the user runs on
- * 127.0.0.1:8001 (HTTP) and 8002 (LSP over TCP).
+ * The language client's side of a launch plan (`engine/launch-plan.ts`): a child process over
+ * stdio, or, with xDebug, a TCP connection to an engine the user runs, with a clear error when
+ * nothing listens there.
  */
-import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ServerOptions, StreamInfo } from 'vscode-languageclient/node';
+import { planLaunch, XDEBUG_HTTP_PORT, XDEBUG_LSP_PORT, type LaunchPlan } from './engine/launch-plan';
+import { engineFlags, SETTING_DEFAULTS } from './settings';
 
+export { XDEBUG_HTTP_PORT, XDEBUG_LSP_PORT };
+
+export function serverOptionsFor(plan: LaunchPlan): ServerOptions {
+  if (plan.kind === 'connect') return () => connectXDebug(plan.lspPort);
+  // No `transport`: the client then still talks over stdio, but TransportKind.stdio would append
+  // `--stdio`, a flag the engine rejects (it takes `--lsp-stdin-stdout 1`, as refact-lsp does).
+  const run = { command: plan.command, args: plan.args, options: { env: plan.env } };
+  return { run, debug: run };
+}
+
+function connectXDebug(port: number): Promise<StreamInfo> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve({ reader: socket, writer: socket }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'ECONNREFUSED' ? xDebugNotListening(port) : `xDebug: cannot connect to the engine on 127.0.0.1:${port}: ${error.message}`)),
+    );
+  });
+}
+
+export function xDebugNotListening(port: number): string {
+  return `xDebug is on, but nothing listens on 127.0.0.1:${port}. Start the engine with \`--http-port ${XDEBUG_HTTP_PORT} --lsp-port ${XDEBUG_LSP_PORT}\`, or turn off the xDebug setting.`;
+}
+
+/** The older settings shape; kept for callers that plan a launch from it. */
 export interface EngineSettings {
   addressUrl: string;
   apiKey: string;
   xDebug: boolean;
   ast: boolean;
   vecdb: boolean;
-  /** Extra flags appended to the engine's command line (for example `--verbose`). */
   engineArgs: string[];
 }
 
@@ -23,34 +47,17 @@ export interface EngineLaunch {
   pingMessage: string;
 }
 
-export const XDEBUG_HTTP_PORT = 8001;
-export const XDEBUG_LSP_PORT = 8002;
-
-export function planEngineLaunch(enginePath: string, settings: EngineSettings, workspaceFolders: string[], httpPort: number): EngineLaunch {
-  if (settings.xDebug) {
-    const serverOptions = (): Promise<StreamInfo> =>
-      new Promise((resolve, reject) => {
-        const socket = connect(XDEBUG_LSP_PORT, '127.0.0.1', () => resolve({ reader: socket, writer: socket }));
-        socket.once('error', reject);
-      });
-    return { serverOptions, httpPort: XDEBUG_HTTP_PORT, pingMessage: 'pong' };
-  }
-  const pingMessage = `ping-${randomBytes(6).toString('hex')}`;
-  const args = [
-    '--http-port', String(httpPort),
-    '--lsp-stdin-stdout', '1',
-    '--ping-message', pingMessage,
-    '--address-url', settings.addressUrl,
-    ...workspaceFolders.flatMap((folder) => ['--workspace-folder', folder]),
-    ...(settings.ast ? ['--ast'] : []),
-    ...(settings.vecdb ? ['--vecdb'] : []),
-    ...settings.engineArgs,
-  ];
-  // No `transport`: the client then still talks over stdio, but TransportKind.stdio would append
-  // `--stdio`, a flag the engine rejects (it takes `--lsp-stdin-stdout 1`, as refact-lsp does).
-  // The key goes in the environment, not the command line, which every local user sees in `ps`.
-  // Set even when empty, so a REFACT_API_KEY the editor was started with cannot stand in for the setting.
-  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', REFACT_API_KEY: settings.apiKey };
-  const run = { command: process.execPath, args: [enginePath, ...args], options: { env } };
-  return { serverOptions: { run, debug: run }, httpPort, pingMessage };
+export function planEngineLaunch(enginePath: string, settings: EngineSettings, workspaceFolders: string[], httpPort: number, pingMessage = 'ping-000000000000'): EngineLaunch {
+  const plan = planLaunch({
+    execPath: process.execPath,
+    enginePath,
+    flags: engineFlags({ ...SETTING_DEFAULTS, ...settings }),
+    xDebug: settings.xDebug,
+    apiKey: settings.apiKey,
+    workspaceFolders,
+    httpPort,
+    pingMessage,
+    baseEnv: process.env,
+  });
+  return { serverOptions: serverOptionsFor(plan), httpPort: plan.httpPort, pingMessage: plan.pingMessage };
 }

@@ -86,13 +86,18 @@ function stripPrefixEcho(text: string, prefix: string): string {
   return text;
 }
 
-/** Drops the longest end of `text` that the suffix starts with (more than punctuation). */
+/**
+ * Drops the longest end of `text` that repeats the start of the suffix: whole lines, or the whole
+ * suffix, of more than one character. A lone closer (`)`) is left to post-processing, which
+ * knows whether the completion opened it.
+ */
 function stripSuffixEcho(text: string, suffix: string): string {
   const head = suffix.slice(0, OVERLAP_WINDOW).trimEnd();
   for (let k = Math.min(head.length, text.length); k > 0; k--) {
     const start = head.slice(0, k);
-    if (start.trim().length < 2 && k < head.length) break;
-    if (text.endsWith(start)) return text.slice(0, text.length - k);
+    if (start.trim().length < 2) break;
+    const wholeLines = k === head.length || head[k] === '\n';
+    if (wholeLines && text.endsWith(start)) return text.slice(0, text.length - k);
   }
   return text;
 }

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { buildFimPrompt, fimFormatFor, MemoCounter, type FimModelInfo } from '../../server/core/completion';
+import { countPrompt, promptSegments } from '../../server/core/completion/prompt-count';
+import { familyCounter } from './completion-real-tokenizers';
+
+const MODELS: Record<string, FimModelInfo> = {
+  'qwen2.5-coder': { name: 'qwen2.5/coder/1.5b/base' }, starcoder: { name: 'starcoder2/3b' }, 'deepseek-coder': { name: 'deepseek-coder/1.3b/base' },
+  codellama: { name: 'codellama/7b' }, codestral: { name: 'codestral-22b' },
+};
+
+/** Real source files: the engine's own completion core and the fixtures' inputs. */
+function realFiles(): Array<{ path: string; text: string }> {
+  const roots = [join(__dirname, '..', '..', 'server', 'core', 'completion'), join(__dirname, '..', '..', 'server', 'core', 'caps')];
+  const files = roots.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
+  return files.map((path) => ({ path: path.slice(path.indexOf('server/')), text: readFileSync(path, 'utf8') }));
+}
+
+/** A fixed pseudo-random sequence, so failures reproduce. */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+describe('exact prompt counts', () => {
+  it('splits prompts into lines, blank lines kept with the line before', () => {
+    assert.deepEqual(promptSegments('a\n\n  \nb\nc'), ['a\n\n  \n', 'b\n', 'c']);
+    assert.deepEqual(promptSegments('\n\nx'), ['\n\n', 'x']);
+  });
+
+  for (const family of Object.keys(MODELS)) {
+    it(`${family}: the incremental count equals a full encode, and prompts stay within the limit, at 40 cursor positions`, async () => {
+      const counter = familyCounter(family);
+      const memo = new MemoCounter(counter);
+      const format = fimFormatFor(MODELS[family]!)!;
+      const files = realFiles();
+      const rnd = lcg(family.length * 7919);
+      for (let k = 0; k < 40; k++) {
+        const file = files[Math.floor(rnd() * files.length)]!;
+        const lines = file.text.split('\n');
+        const line = Math.floor(rnd() * lines.length);
+        const character = Math.floor(rnd() * ([...lines[line]!].length + 1));
+        const other = files[Math.floor(rnd() * files.length)]!;
+        const context = [{ path: other.path, text: other.text.split('\n').slice(0, 30).join('\n'), source: 'ast' as const, startLine: 0, endLine: 29 }];
+        const nCtx = 300 + Math.floor(rnd() * 1800);
+        const fim = await buildFimPrompt({ format, path: file.path, repoName: 'refact-ts', text: file.text, cursor: { line, character }, context, multiline: rnd() < 0.5 }, { nCtx, maxNewTokens: 64 }, memo);
+        const whole = counter.whole(fim.prompt);
+        assert.equal(fim.tokens, whole, `${file.path}:${line}:${character} n_ctx ${nCtx}`);
+        assert.ok(whole <= fim.limit, `${whole} over ${fim.limit} at ${file.path}:${line}:${character}`);
+        assert.equal(await countPrompt(fim.prompt, memo), whole);
+      }
+    });
+  }
+
+  it('typing a line keeps the prompt identical up to the cursor line (the server\'s prompt cache holds)', async () => {
+    const counter = new MemoCounter(familyCounter('qwen2.5-coder'));
+    const format = fimFormatFor(MODELS['qwen2.5-coder']!)!;
+    const file = realFiles().find((f) => f.path.endsWith('prompt.ts'))!;
+    const lines = file.text.split('\n');
+    const at = Math.floor(lines.length / 2);
+    const typed = '    const answer = await counter.count([prompt]);';
+    let previous: string | null = null;
+    let reused = 0;
+    for (let n = 0; n <= typed.length; n++) {
+      const text = [...lines.slice(0, at), typed.slice(0, n), ...lines.slice(at)].join('\n');
+      const fim = await buildFimPrompt({ format, path: file.path, repoName: 'r', text, cursor: { line: at, character: n }, context: [], multiline: false }, { nCtx: 1024, maxNewTokens: 50 }, counter);
+      const stable = fim.prompt.slice(0, fim.prompt.indexOf(typed.slice(0, n) + format.suffix));
+      if (previous !== null && stable === previous) reused++;
+      previous = stable;
+    }
+    assert.ok(reused / typed.length >= 0.9, `prefix reused on ${reused} of ${typed.length} keystrokes`);
+  });
+});

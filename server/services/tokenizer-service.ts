@@ -1,8 +1,9 @@
 /**
  * Token counts with each model's own tokenizer. Per model it decides the tokenizer (see
- * `core/tokens/tokenizer-spec.ts`), fetches a `tokenizer.json` named by `hf://` or URL once
- * into `<cacheDir>/tokenizers/`, checks that it loads, and remembers the outcome; counting runs
- * in the worker pool. A model with no tokenizer, or one that cannot be had, is counted by the
+ * `core/tokens/tokenizer-spec.ts`), fetches a file named by `hf://` or URL once into
+ * `<cacheDir>/tokenizers/`, checks that it loads, and remembers the outcome; counting runs in
+ * the worker pool. A file is a Hugging Face `tokenizer.json`, or a tiktoken rank file
+ * (`cl100k_base.tiktoken`, a Llama-3-style `tokenizer.model`), told apart by its content. A model with no tokenizer, or one that cannot be had, is counted by the
  * 3.5-characters estimate and the result says so: callers size budgets either way.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { Caps } from '../core/caps/model';
 import { DEFAULT_HF_TOKENIZER_TEMPLATE } from '../core/caps/model';
 import { capsModelTokenizer } from '../core/tokens/caps-tokenizer';
 import { describeSpec, estimateTokens, tokenizerSpec, type ModelTokenizerField, type TiktokenEncoding, type TokenizerSpec } from '../core/tokens/tokenizer-spec';
+import { looksLikeRanks } from '../core/tokens/rank-file';
 import type { CountInput, CountOutput, TokenizerFile } from '../workers/count';
 import type { HttpGet } from './http-get';
 import type { Logger } from './logger';
@@ -34,7 +36,7 @@ export interface TokenCount extends Omit<TokenCounts, 'counts'> {
 }
 
 export type TokenizerResolution =
-  | { exact: true; tokenizer: string; count: { kind: 'tiktoken'; encoding: TiktokenEncoding } | { kind: 'hf'; file: TokenizerFile } }
+  | { exact: true; tokenizer: string; count: { kind: 'tiktoken'; encoding: TiktokenEncoding } | { kind: 'hf' | 'ranks'; file: TokenizerFile } }
   | { exact: false; tokenizer: 'estimate'; reason: string };
 
 /** Where model records come from; the caps service in the engine. */
@@ -78,9 +80,10 @@ export class TokenizerService {
   async countMany(model: string, texts: string[], options: RunOptions = {}): Promise<TokenCounts> {
     const resolution = await this.resolve(model);
     if (!resolution.exact) return estimate(texts, resolution.reason);
-    const outcome = resolution.count.kind === 'tiktoken'
-      ? await this.options.pool.run<CountInput, CountOutput>('count', 'count', { encoding: resolution.count.encoding, texts }, options)
-      : await this.options.pool.run<TokenizerFile & { texts: string[] }, CountOutput>('count', 'countWithTokenizer', { ...resolution.count.file, texts }, options);
+    const how = resolution.count;
+    const outcome = how.kind === 'tiktoken'
+      ? await this.options.pool.run<CountInput, CountOutput>('count', 'count', { encoding: how.encoding, texts }, options)
+      : await this.options.pool.run<TokenizerFile & { texts: string[] }, CountOutput>('count', how.kind === 'hf' ? 'countWithTokenizer' : 'countWithRanks', { ...how.file, texts }, options);
     // A task that fails now (pool closed, timeout) says nothing about the tokenizer: estimate
     // this once, keep the tokenizer.
     if (!outcome.ok) return estimate(texts, `counting with ${resolution.tokenizer} failed (${outcome.reason}): ${outcome.message}`);
@@ -125,20 +128,23 @@ export class TokenizerService {
     const file = spec.kind === 'file' ? { ok: true as const, path: resolve(spec.path.replace(/^~(?=\/|$)/, homedir())) } : await this.download(spec);
     if (!file.ok) return this.failed(label, file.error);
     let hash: string;
+    let kind: 'hf' | 'ranks';
     try {
-      hash = createHash('sha256').update(await readFile(file.path)).digest('hex');
+      const bytes = await readFile(file.path);
+      hash = createHash('sha256').update(bytes).digest('hex');
+      kind = bytes.subarray(0, 64).toString('utf8').trimStart().startsWith('{') ? 'hf' : 'ranks';
     } catch (error) {
       return this.failed(label, `cannot read ${file.path}: ${(error as Error).message}`);
     }
     const input: TokenizerFile = { file: file.path, hash };
-    const probe = await this.options.pool.run<TokenizerFile, { vocabSize: number }>('count', 'probeTokenizer', input);
+    const probe = await this.options.pool.run<TokenizerFile, { vocabSize: number }>('count', kind === 'hf' ? 'probeTokenizer' : 'probeRanks', input);
     if (!probe.ok) {
       // A downloaded file that does not load is dropped, so a retry fetches it again.
       if (spec.kind === 'download') await rm(file.path, { force: true });
-      return this.failed(label, `${file.path} does not load as a tokenizer.json: ${probe.message}`);
+      return this.failed(label, `${file.path} does not load as a ${kind === 'hf' ? 'tokenizer.json' : 'tiktoken rank file'}: ${probe.message}`);
     }
-    this.options.logger?.info(`tokenizer ${label}: ${probe.value.vocabSize} tokens, from ${file.path}`);
-    return { exact: true, tokenizer: label, count: { kind: 'hf', file: input } };
+    this.options.logger?.info(`tokenizer ${label}: ${probe.value.vocabSize} tokens (${kind === 'hf' ? 'tokenizer.json' : 'tiktoken ranks'}), from ${file.path}`);
+    return { exact: true, tokenizer: label, count: { kind, file: input } };
   }
 
   private failed(label: string, error: string): TokenizerResolution {
@@ -146,11 +152,10 @@ export class TokenizerService {
     return { exact: false, tokenizer: 'estimate', reason: `tokenizer ${label}: ${error}` };
   }
 
-  /** The cached file, or a fresh download checked to be a JSON object with a `model`. */
+  /** The cached file, or a fresh download checked to be a tokenizer.json (a JSON object with a `model`) or tiktoken ranks. */
   private async download(spec: Extract<TokenizerSpec, { kind: 'download' }>): Promise<{ ok: true; path: string } | { ok: false; error: string }> {
     const dir = join(this.options.cacheDir, 'tokenizers', spec.cacheName);
-    const path = join(dir, 'tokenizer.json');
-    if (existsSync(path)) return { ok: true, path };
+    for (const name of ['tokenizer.json', 'tokenizer.tiktoken']) if (existsSync(join(dir, name))) return { ok: true, path: join(dir, name) };
     const headers: Record<string, string> = spec.apiKey ? { Authorization: `Bearer ${spec.apiKey}` } : {};
     let body: string;
     try {
@@ -160,7 +165,9 @@ export class TokenizerService {
     } catch (error) {
       return { ok: false, error: `${spec.url}: ${(error as Error).message}` };
     }
-    if (!looksLikeTokenizer(body)) return { ok: false, error: `${spec.url} did not answer with a tokenizer.json` };
+    const ranks = !looksLikeTokenizer(body) && looksLikeRanks(body);
+    if (!ranks && !looksLikeTokenizer(body)) return { ok: false, error: `${spec.url} did not answer with a tokenizer.json or a tiktoken rank file` };
+    const path = join(dir, ranks ? 'tokenizer.tiktoken' : 'tokenizer.json');
     // Written aside then renamed, so a kill mid-write never leaves a half file to be trusted.
     const part = `${path}.${randomBytes(4).toString('hex')}.part`;
     try {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import { toJsTiktokenRanks } from '../core/tokens/rank-file';
 
 export type EncodingName = 'cl100k_base' | 'o200k_base';
 
@@ -89,4 +90,38 @@ export function countWithTokenizer(input: TokenizerFile & { texts: string[] }): 
 /** Loads a `tokenizer.json` (throwing if it cannot be) and says how big its vocabulary is. */
 export function probeTokenizer(input: TokenizerFile): { vocabSize: number } {
   return { vocabSize: hfTokenizer(input).get_vocab(true).size };
+}
+
+// The sanctioned per-worker cache of tiktoken rank files, by path and hash (a few at most).
+const rankEncoders = new Map<string, Promise<{ enc: Tiktoken; size: number }>>();
+
+async function loadRankFile(file: string): Promise<{ enc: Tiktoken; size: number }> {
+  const { bpeRanks, size } = toJsTiktokenRanks(readFileSync(file, 'utf8'), file);
+  // o200k's pre-tokenizer for o200k-sized vocabularies; cl100k's otherwise, which is also the
+  // pattern of Llama 3's `tokenizer.model`.
+  const pattern = size >= 199_000 ? await loadRanks('o200k_base') : await loadRanks('cl100k_base');
+  return { enc: new Tiktoken({ pat_str: pattern.pat_str, special_tokens: {}, bpe_ranks: bpeRanks }), size };
+}
+
+function rankEncoder(input: TokenizerFile): Promise<{ enc: Tiktoken; size: number }> {
+  const key = `${input.file}\0${input.hash}`;
+  let found = rankEncoders.get(key);
+  if (!found) {
+    if (rankEncoders.size >= MAX_TOKENIZERS) rankEncoders.delete(rankEncoders.keys().next().value!);
+    found = loadRankFile(input.file);
+    found.catch(() => rankEncoders.delete(key));
+    rankEncoders.set(key, found);
+  }
+  return found;
+}
+
+/** Counts tokens of each text with a tiktoken rank file (`cl100k_base.tiktoken`, Llama 3's `tokenizer.model`). */
+export async function countWithRanks(input: TokenizerFile & { texts: string[] }): Promise<CountOutput> {
+  const { enc } = await rankEncoder(input);
+  return { counts: input.texts.map((text) => enc.encode(text, [], []).length) };
+}
+
+/** Loads a rank file (throwing if it cannot be) and says how many tokens it ranks. */
+export async function probeRanks(input: TokenizerFile): Promise<{ vocabSize: number }> {
+  return { vocabSize: (await rankEncoder(input)).size };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +8,9 @@ import { createHttpGet } from '../../server/services/http-get';
 import { TokenizerService, type CapsSource } from '../../server/services/tokenizer-service';
 import { WorkerPool } from '../../server/services/worker-pool';
 import { startCapsServer, type CapsServer } from '../helpers/caps-server';
+import { llama3TokenizerJsonPath, writeCl100kRankFile, writeLlama3RankFile } from '../helpers/rank-files';
 import { tinyTokenizerJson, writeTinyTokenizer } from '../helpers/tiny-tokenizer';
+import { countWithTokenizer } from '../../server/workers/count';
 
 // Counting runs in real piscina threads, from sources (workers inherit the tsx loader). A local
 // HTTP server stands in for Hugging Face and for the companion's /tokenizer/{model}.
@@ -82,6 +84,27 @@ describe('tokenizer service (real pool, local HTTP server)', () => {
     const tokenizers = service(capsWith({ 'refact_self_hosted/private': { tokenizer: url, key: 'caps-key' } }));
     assert.deepEqual(await tokenizers.countMany('refact_self_hosted/private', TEXTS), { counts: TINY_COUNTS, exact: true, tokenizer: url });
     assert.equal(server.requests.find((r) => r.path === '/tokenizer/private')?.headers.authorization, 'Bearer caps-key');
+  });
+
+  it('counts with tiktoken rank files by path and by URL (cl100k_base.tiktoken, a Llama-3-style tokenizer.model)', async () => {
+    const cl100k = join(dir, 'ranks', 'cl100k_base.tiktoken');
+    const llama3 = join(dir, 'ranks', 'tokenizer.model');
+    mkdirSync(join(dir, 'ranks'), { recursive: true });
+    await writeCl100kRankFile(cl100k);
+    writeLlama3RankFile(llama3);
+    server.route('/meta/llama3/tokenizer.model', readFileSync(llama3, 'utf8'));
+    const url = `${server.url}/meta/llama3/tokenizer.model`;
+    const tokenizers = service(capsWith({ 'acme/cl100k-coder': { tokenizer: cl100k }, 'acme/llama3-coder': { tokenizer: url } }));
+    const code = ['def f(x):\n    return x + 1\n', 'hello world'];
+    const expected = await tokenizers.countMany('gpt-4', code);
+    assert.deepEqual(await tokenizers.countMany('acme/cl100k-coder', code), { counts: expected.counts, exact: true, tokenizer: cl100k });
+    const viaJson = countWithTokenizer({ file: llama3TokenizerJsonPath(), hash: 'x', texts: code });
+    assert.deepEqual(await tokenizers.countMany('acme/llama3-coder', code), { counts: viaJson.counts, exact: true, tokenizer: url });
+    assert.ok(existsSync(join(dir, 'cache', 'tokenizers')), 'the download is cached');
+    // A second service finds the cached rank file without the server.
+    const before = hits('/meta/llama3/tokenizer.model');
+    assert.deepEqual((await service(capsWith({ 'acme/llama3-coder': { tokenizer: url } })).countMany('acme/llama3-coder', code)).counts, viaJson.counts);
+    assert.equal(hits('/meta/llama3/tokenizer.model'), before);
   });
 
   it('falls back to the flagged estimate for a 404, garbage, a tokenizer that does not load, a missing file', async () => {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_HF_TOKENIZER_TEMPLATE, emptyCapsInfo, emptyDefaults, newChatModel, newCompletionModel, type Caps } from '../../server/core/caps/model';
 import { capsModelTokenizer } from '../../server/core/tokens/caps-tokenizer';
 import { estimateTokens, safeCacheName, tiktokenForModel, tokenizerSpec } from '../../server/core/tokens/tokenizer-spec';
-import { countWithTokenizer, probeTokenizer } from '../../server/workers/count';
+import { looksLikeRanks } from '../../server/core/tokens/rank-file';
+import { count, countWithRanks, countWithTokenizer, probeRanks, probeTokenizer } from '../../server/workers/count';
+import { llama3TokenizerJsonPath, writeCl100kRankFile, writeLlama3RankFile } from '../helpers/rank-files';
 import { writeTinyTokenizer } from '../helpers/tiny-tokenizer';
 
 const spec = (tokenizer: string, name = 'acme/coder') => tokenizerSpec({ name, tokenizer, apiKey: 'k' }, DEFAULT_HF_TOKENIZER_TEMPLATE);
@@ -68,5 +70,37 @@ describe('count task with a tokenizer.json (called directly)', () => {
 
   it('throws on a file that is not a tokenizer', () => {
     assert.throws(() => probeTokenizer({ file: join(dir, 'missing.json'), hash: 'x' }));
+  });
+});
+
+describe('tiktoken rank files (count task called directly)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rank-files-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const code = ['def f(x):\n    return x + 1\n', 'const a = { b: [1, 2, 3] };\n', '   \n\n\tindented();\n', 'naïve café – “quotes” 😀\n', ''];
+
+  it('counts with cl100k_base.tiktoken exactly as the built-in cl100k encoding', async () => {
+    const file = join(dir, 'cl100k_base.tiktoken');
+    await writeCl100kRankFile(file);
+    assert.ok(looksLikeRanks(readFileSync(file, 'utf8')));
+    assert.deepEqual(await probeRanks({ file, hash: 'a' }), { vocabSize: 100256 });
+    assert.deepEqual(await countWithRanks({ file, hash: 'a', texts: code }), await count({ encoding: 'cl100k_base', texts: code }));
+  });
+
+  it('counts with a Llama-3-style tokenizer.model exactly as Llama 3\'s tokenizer.json', async () => {
+    const file = join(dir, 'tokenizer.model');
+    writeLlama3RankFile(file);
+    const input = { file: llama3TokenizerJsonPath(), hash: 'h' };
+    assert.deepEqual(await probeRanks({ file, hash: 'b' }), { vocabSize: 128000 });
+    const source = readFileSync(join(__dirname, '..', '..', 'server', 'core', 'completion', 'prompt.ts'), 'utf8');
+    const texts = [...code, source, ...source.split('\n')];
+    assert.deepEqual(await countWithRanks({ file, hash: 'b', texts }), countWithTokenizer({ ...input, texts }));
+  });
+
+  it('refuses a file that is not a rank file, naming the bad line', async () => {
+    const file = join(dir, 'bad.tiktoken');
+    writeFileSync(file, 'IQ== 0\nnot base64 at all\n');
+    assert.equal(looksLikeRanks('IQ== 0\nnot base64\n'), false);
+    assert.equal(looksLikeRanks('{"model": {}}'), false);
+    await assert.rejects(probeRanks({ file, hash: 'c' }), /not a tiktoken rank file \(line 2/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Which tokenizer counts a model's tokens, decided from its name and its `tokenizer` field (as
  * Refact's caps and providers.d write it), with no IO. OpenAI-family models count with their
- * tiktoken encoding, which needs no download; other models name a `tokenizer.json` by path,
+ * tiktoken encoding, which needs no download; other models name a tokenizer file by path,
  * `hf://org/repo`, or URL (a caps server's `tokenizer_endpoints` arrive here already resolved to
- * URLs). A model with none, or with Refact's `fake` tokenizer, gets the estimate.
+ * URLs): a Hugging Face `tokenizer.json`, or a tiktoken rank file (`cl100k_base.tiktoken`, a
+ * Llama-3-style `tokenizer.model`), told apart by content when it is loaded. A model with none, or with Refact's `fake` tokenizer, gets the estimate.
  */
 import { createHash } from 'node:crypto';
 import { estimateTokens } from '../retrieval/chunk';

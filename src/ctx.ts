@@ -1,61 +1,185 @@
 /**
- * Owns the extension's two lifetimes: the extension's own (commands, status bar) and one engine
- * session (the language client), which a restart replaces.
+ * Owns the extension's two lifetimes: the extension's own (status bar, inline provider,
+ * commands, watchers) and one engine session (the language client and what watches it), which
+ * a restart replaces. Cleanups run in reverse order of creation.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
-import { LanguageClient } from 'vscode-languageclient/node';
-import { planEngineLaunch, type EngineSettings } from './engine-launcher';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { migrateLegacyApiKey, readApiKey } from './api-key';
+import { InlineCompletions } from './completion/inline-provider';
+import { getCaps } from './engine/engine-http';
+import { createEngineClient } from './engine/engine-session';
+import { watchEngine } from './engine/engine-watch';
+import { planLaunch } from './engine/launch-plan';
+import { RestartBudget } from './engine/restart-budget';
+import { xDebugNotListening } from './engine-launcher';
+import { engineFlags, engineIdentity, readSettings, SETTINGS_SECTION, SettingKeys, type ExtensionSettings } from './settings';
+import { StatusBar } from './status/status-bar';
+import { completionModel } from './status/status-state';
+
+interface Session {
+  client: LanguageClient;
+  httpPort: number;
+  stopWatching: AbortController;
+}
 
 export class Ctx {
   private readonly extCleanups: vscode.Disposable[] = [];
-  private sessionCleanups: vscode.Disposable[] = [];
-  private client: LanguageClient | null = null;
+  private session: Session | null = null;
+  private identity = '';
+  private apiKey = '';
+  private readonly budget = new RestartBudget();
+  settings: ExtensionSettings;
   readonly output: vscode.LogOutputChannel;
-  readonly status: vscode.StatusBarItem;
-  httpPort: number | null = null;
+  readonly status: StatusBar;
+  readonly inline: InlineCompletions;
 
   constructor(readonly extension: vscode.ExtensionContext) {
+    this.settings = readSettings(configReader());
     this.output = vscode.window.createOutputChannel('Refact TS', { log: true });
-    this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
-    this.status.command = 'refactts.showLogs';
-    this.pushExtCleanup(this.output, this.status);
-    this.setStatus('$(sync~spin) Refact TS', 'Engine starting');
-    this.status.show();
+    this.status = new StatusBar({ paused: this.settings.pauseCompletion, xDebug: this.settings.xDebug, chosenModel: this.settings.completionModel });
+    this.inline = new InlineCompletions({
+      client: () => this.runningClient(),
+      status: (event) => this.status.dispatch(event),
+      options: () => ({ paused: this.settings.pauseCompletion, model: this.settings.completionModel, maxTokens: this.settings.completionMaxTokens }),
+      log: this.output,
+    });
+    this.pushExtCleanup(this.output, this.status, this.inline);
+    void vscode.commands.executeCommand('setContext', 'refactts.completionPaused', this.settings.pauseCompletion);
   }
 
   pushExtCleanup(...disposables: vscode.Disposable[]): void {
     this.extCleanups.push(...disposables);
   }
 
+  /** Reads the key (moving an old plain-text one first) and follows settings and key changes. */
+  async init(): Promise<void> {
+    await migrateLegacyApiKey(this.extension.secrets, this.output);
+    this.apiKey = await readApiKey(this.extension.secrets);
+    this.pushExtCleanup(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(SETTINGS_SECTION)) void this.settingsChanged();
+      }),
+      this.extension.secrets.onDidChange(async (event) => {
+        if (event.key !== 'refactts.apiKey') return;
+        this.apiKey = await readApiKey(this.extension.secrets);
+        await this.restartIfIdentityChanged();
+      }),
+    );
+  }
+
+  runningClient(): LanguageClient | null {
+    const client = this.session?.client;
+    return client && client.state === State.Running ? client : null;
+  }
+
+  get httpPort(): number | null {
+    return this.session?.httpPort ?? null;
+  }
+
   async startEngine(): Promise<void> {
-    const settings = readSettings();
+    const s = this.settings;
+    this.identity = engineIdentity(s, this.apiKey);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const enginePath = vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'server', 'main.js').fsPath;
-    const launch = planEngineLaunch(enginePath, settings, folders, settings.xDebug ? 0 : await freePort());
-    const client = new LanguageClient('refactts', 'Refact TS Engine', launch.serverOptions, {
-      documentSelector: [{ scheme: 'file' }],
-      outputChannel: this.output,
+    const plan = planLaunch({
+      execPath: process.execPath,
+      enginePath: vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'server', 'main.js').fsPath,
+      flags: engineFlags(s),
+      xDebug: s.xDebug,
+      apiKey: this.apiKey,
+      workspaceFolders: folders,
+      httpPort: s.xDebug ? 0 : await freePort(),
+      pingMessage: `ping-${randomBytes(6).toString('hex')}`,
+      baseEnv: process.env,
     });
-    this.client = client;
-    this.sessionCleanups.push(client);
-    await client.start();
-    this.httpPort = launch.httpPort;
-    this.setStatus('$(check) Refact TS', `Engine running (HTTP 127.0.0.1:${launch.httpPort})`);
+    this.status.dispatch({ type: 'engine-starting', xDebug: s.xDebug });
+    // Asks for the caps again; the watcher sets it once the first start succeeded.
+    let refreshCaps = (): void => undefined;
+    const client = createEngineClient(plan, {
+      output: this.output,
+      budget: this.budget,
+      status: (event) => {
+        this.status.dispatch(event);
+        // An engine the client restarted after a crash has new caps to read.
+        if (event.type === 'engine-running') refreshCaps();
+      },
+      gaveUp: (reason) => this.engineGaveUp(reason),
+    });
+    const session: Session = { client, httpPort: plan.httpPort, stopWatching: new AbortController() };
+    this.session = session;
+    try {
+      await client.start();
+    } catch (error) {
+      const reason = s.xDebug && /ECONNREFUSED|nothing listens/.test((error as Error).message) ? xDebugNotListening(8002) : (error as Error).message;
+      this.status.dispatch(s.xDebug ? { type: 'engine-unreachable', reason } : { type: 'engine-crashed', reason });
+      throw new Error(reason);
+    }
+    this.output.info(`engine ${s.xDebug ? 'connected (xDebug)' : 'started'}: HTTP 127.0.0.1:${plan.httpPort}`);
+    refreshCaps = watchEngine({ port: plan.httpPort, status: (event) => this.status.dispatch(event), indexing: () => Object.keys(this.status.state.progress).length > 0, signal: session.stopWatching.signal }).refresh;
   }
 
   async stopEngine(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    this.httpPort = null;
-    if (client?.isRunning()) await client.stop(2000);
-    for (const disposable of this.sessionCleanups.reverse()) await disposable.dispose();
-    this.sessionCleanups = [];
+    const session = this.session;
+    this.session = null;
+    if (!session) return;
+    session.stopWatching.abort();
+    try {
+      if (session.client.isRunning()) await session.client.stop(2000);
+    } catch (error) {
+      this.output.warn(`engine stop: ${(error as Error).message}`);
+    }
+    await session.client.dispose().catch(() => undefined);
   }
 
-  setStatus(text: string, tooltip: string): void {
-    this.status.text = text;
-    this.status.tooltip = tooltip;
+  /** A restart the user asked for (or a settings change) starts with a full crash budget. */
+  async restartEngine(): Promise<void> {
+    this.budget.reset();
+    await this.stopEngine();
+    await this.startEngine();
+  }
+
+  /** The completion models the engine lists, for the status menu's model pick. */
+  async completionModels(): Promise<{ models: string[]; current: string; reason?: string }> {
+    const port = this.httpPort;
+    if (port === null) return { models: [], current: this.settings.completionModel, reason: 'the engine is not running' };
+    const caps = await getCaps(port);
+    if (!caps.ok) return { models: [], current: this.settings.completionModel, reason: caps.reason };
+    return { models: Object.keys(caps.value.completion_models), current: this.settings.completionModel };
+  }
+
+  currentModel(): string {
+    return completionModel(this.status.state);
+  }
+
+  async updateSetting(key: (typeof SettingKeys)[keyof typeof SettingKeys], value: unknown): Promise<void> {
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+  }
+
+  private async settingsChanged(): Promise<void> {
+    const before = this.settings;
+    this.settings = readSettings(configReader());
+    if (before.pauseCompletion !== this.settings.pauseCompletion) {
+      this.status.dispatch({ type: 'paused', paused: this.settings.pauseCompletion });
+      void vscode.commands.executeCommand('setContext', 'refactts.completionPaused', this.settings.pauseCompletion);
+    }
+    if (before.completionModel !== this.settings.completionModel) this.status.dispatch({ type: 'model-chosen', model: this.settings.completionModel });
+    await this.restartIfIdentityChanged();
+  }
+
+  private async restartIfIdentityChanged(): Promise<void> {
+    if (engineIdentity(this.settings, this.apiKey) === this.identity) return;
+    this.output.info('engine: settings that shape its command line changed; restarting it');
+    await this.restartEngine().catch((error) => this.output.error(`engine restart failed: ${(error as Error).message}`));
+  }
+
+  private engineGaveUp(reason: string): void {
+    this.status.dispatch({ type: 'engine-crashed', reason });
+    void vscode.window.showErrorMessage(`Refact TS: the engine stopped (${reason}); it will not be started again until you restart it.`, 'Show Logs', 'Restart').then((choice) => {
+      if (choice === 'Show Logs') this.output.show();
+      if (choice === 'Restart') void vscode.commands.executeCommand('refactts.restartEngine');
+    });
   }
 
   async dispose(): Promise<void> {
@@ -64,16 +188,9 @@ export class Ctx {
   }
 }
 
-function readSettings(): EngineSettings {
-  const config = vscode.workspace.getConfiguration('refactts');
-  return {
-    addressUrl: config.get<string>('addressURL', ''),
-    apiKey: config.get<string>('apiKey', ''),
-    xDebug: config.get<boolean>('xDebug', false),
-    ast: config.get<boolean>('ast', true),
-    vecdb: config.get<boolean>('vecdb', false),
-    engineArgs: config.get<string[]>('engineArgs', []),
-  };
+function configReader() {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return <T>(key: string, fallback: T): T => config.get<T>(key, fallback);
 }
 
 function freePort(): Promise<number> {

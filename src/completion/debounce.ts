@@ -29,6 +29,8 @@ export interface DebounceOptions {
   defaultGapMs: number;
   /** Gaps longer than this are not typing at all (the user went away); they are not learned. */
   maxLearnedGapMs: number;
+  /** A request this soon after the last keystroke was triggered by it. */
+  keystrokeFreshMs: number;
 }
 
 export const DEFAULT_DEBOUNCE: DebounceOptions = {
@@ -42,6 +44,7 @@ export const DEFAULT_DEBOUNCE: DebounceOptions = {
   maxTypingMs: 500,
   defaultGapMs: 200,
   maxLearnedGapMs: 2000,
+  keystrokeFreshMs: 100,
 };
 
 export type DebounceReason = 'line-start' | 'pause' | 'first-key' | 'typing' | 'manual';
@@ -78,6 +81,14 @@ export class DebouncePolicy {
     this.lastKeyMs = atMs;
   }
 
+  lastKeystrokeMs(): number | null {
+    return this.lastKeyMs;
+  }
+
+  freshWindowMs(): number {
+    return this.options.keystrokeFreshMs;
+  }
+
   /** How long the engine took to answer one completion request. */
   latency(ms: number): void {
     if (Number.isFinite(ms) && ms >= 0) push(this.latencies, ms, this.options.latencyWindow);
@@ -108,6 +119,17 @@ export class DebouncePolicy {
     const wanted = this.usualGapMs() * o.typingGapFactor - this.averageLatencyMs() * o.latencyShare;
     return { delayMs: Math.round(Math.min(o.maxTypingMs, Math.max(o.minTypingMs, wanted))), reason: 'typing' };
   }
+}
+
+/**
+ * The decision for a request arriving at `nowMs`: one that follows a keystroke closely is
+ * judged by that keystroke's gap; one long after the last keystroke (the cursor moved, the
+ * user came back) counts as after a pause.
+ */
+export function decideAt(policy: DebouncePolicy, nowMs: number, linePrefix: string, manual = false): DebounceDecision {
+  const lastKey = policy.lastKeystrokeMs();
+  const fresh = lastKey !== null && nowMs - lastKey >= 0 && nowMs - lastKey < policy.freshWindowMs();
+  return policy.decide({ nowMs: fresh ? lastKey : nowMs, linePrefix, manual });
 }
 
 function push(window: number[], value: number, size: number): void {

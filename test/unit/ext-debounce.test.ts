@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DebouncePolicy, DEFAULT_DEBOUNCE } from '../../src/completion/debounce';
+import { decideAt, DebouncePolicy, DEFAULT_DEBOUNCE } from '../../src/completion/debounce';
 
 /** Feeds keystrokes `gapMs` apart starting at `start`; returns the time of the last one. */
 function type(policy: DebouncePolicy, count: number, gapMs: number, start = 1000): number {
@@ -70,5 +70,12 @@ describe('adaptive debounce', () => {
     const fresh = new DebouncePolicy();
     fresh.keystroke(5);
     assert.deepEqual(fresh.decide({ nowMs: 5, linePrefix: 'a' }), { delayMs: 0, reason: 'first-key' });
+  });
+
+  it('a request right after a keystroke is judged by that keystroke; one long after it counts as a pause', () => {
+    const policy = new DebouncePolicy();
+    const last = type(policy, 20, 100);
+    assert.deepEqual(decideAt(policy, last + 5, 'let x'), { delayMs: 150, reason: 'typing' });
+    assert.deepEqual(decideAt(policy, last + 5000, 'let x'), { delayMs: 0, reason: 'pause' });
   });
 });

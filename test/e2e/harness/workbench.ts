@@ -40,7 +40,8 @@ export function statusItem(page: Page): Locator {
 /** Waits for the status bar item to show the engine running (on another port than `notPort`). */
 export async function waitForEngineRunning(page: Page, options: { notPort?: number; timeoutMs?: number } = {}): Promise<number> {
   const other = options.notPort === undefined ? '' : `:not([aria-label*="127.0.0.1:${options.notPort})"])`;
-  const running = page.locator(`${STATUS_ITEM}:has(.codicon-check)[aria-label*="Engine running (HTTP 127.0.0.1:"]${other}`);
+  // Every state after the engine is up (ready, busy, indexing, no caps yet) names its port.
+  const running = page.locator(`${STATUS_ITEM}[aria-label*="Engine running (HTTP 127.0.0.1:"]${other}`);
   await running.waitFor({ timeout: options.timeoutMs ?? 90_000 });
   const label = (await running.getAttribute('aria-label')) ?? '';
   return Number(ENGINE_RUNNING.exec(label)![1]);

@@ -107,6 +107,22 @@ describe('tokenizer service (real pool, local HTTP server)', () => {
     assert.equal(hits('/meta/llama3/tokenizer.model'), before);
   });
 
+  it('counts the same in this thread (countInThread) as in the pool, for every kind of tokenizer', async () => {
+    const cl100k = join(dir, 'ranks', 'cl100k_base.tiktoken');
+    if (!existsSync(cl100k)) {
+      mkdirSync(join(dir, 'ranks'), { recursive: true });
+      await writeCl100kRankFile(cl100k);
+    }
+    const caps = capsWith({ 'local/tiny': { tokenizer: localFile }, 'acme/cl100k-coder': { tokenizer: cl100k } });
+    const inThread = new TokenizerService({ pool, cacheDir: join(dir, 'cache'), caps, fetch: createHttpGet({ insecure: false }), countInThread: COUNT });
+    const pooled = service(caps);
+    const code = ['def f(x):\n    return x + 1\n', 'hello world', ''];
+    for (const model of ['local/tiny', 'acme/cl100k-coder', 'gpt-4o']) {
+      assert.deepEqual(await inThread.countMany(model, code), await pooled.countMany(model, code), model);
+      assert.equal((await inThread.countMany(model, code)).exact, true, model);
+    }
+  });
+
   it('falls back to the flagged estimate for a 404, garbage, a tokenizer that does not load, a missing file', async () => {
     const tokenizers = service(capsWith({
       'x/missing': { tokenizer: 'hf://nobody/missing' },

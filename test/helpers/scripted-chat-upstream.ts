@@ -10,7 +10,6 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import type { ChatEventEnvelope } from '../../src/protocol/chat';
 import { emptyCapsInfo, emptyDefaults, newChatModel, type Caps, type ChatModelRecord } from '../../server/core/caps/model';
-import { SseParser } from '../../server/core/upstream/sse-parser';
 import { buildApp } from '../../server/http/app';
 import { chatRoutes } from '../../server/http/routes/chat';
 import { telemetryRoutes } from '../../server/http/routes/telemetry';
@@ -64,7 +63,6 @@ export async function startChatHarness(options: { caps: Caps; projectRoot: strin
   const app = buildApp({ anyHost: false, logger: quietLogger, routes: [chatRoutes(sessions), trajectoriesRoutes(store), telemetryRoutes(telemetry)] });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const streams: ChatEventStream[] = [];
   return {
     baseUrl,
     sessions,
@@ -75,12 +73,10 @@ export async function startChatHarness(options: { caps: Caps; projectRoot: strin
       return { status: response.status, body: await response.json() };
     },
     async subscribe(chatId) {
-      const stream = await openEventStream(`${baseUrl}/v1/chats/subscribe?chat_id=${encodeURIComponent(chatId)}`);
-      streams.push(stream);
-      return stream;
+      return openEventStream(`${baseUrl}/v1/chats/subscribe?chat_id=${encodeURIComponent(chatId)}`);
     },
     async close() {
-      for (const stream of streams) stream.close();
+      // The server ends its streams on close (that is under test), so the clients end on their own.
       await app.close();
       upstream.dispose();
     },
@@ -163,17 +159,31 @@ export function openEventStream(url: string): Promise<ChatEventStream> {
         res.on('end', () => reject(Object.assign(new Error(`subscribe answered ${res.statusCode}: ${body}`), { status: res.statusCode, body })));
         return;
       }
-      const parser = new SseParser();
-      let pending = '';
+      // A line-by-line reader that never rescans what it has seen (frames here can be megabytes).
+      const decoder = new TextDecoder();
+      let partial: string[] = [];
+      let data: string[] = [];
       res.on('data', (chunk: Buffer) => {
-        // Comments are not events, so the parser drops them; look for them in the raw text.
-        pending += chunk.toString('utf8');
-        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (line.startsWith(':')) stream.push(null, line);
+        const text = decoder.decode(chunk, { stream: true });
+        for (let at = 0; at < text.length; ) {
+          const nl = text.indexOf('\n', at);
+          if (nl < 0) {
+            partial.push(text.slice(at));
+            break;
+          }
+          partial.push(text.slice(at, nl));
+          at = nl + 1;
+          const line = partial.join('');
+          partial = [];
+          if (line === '') {
+            if (data.length > 0) stream.push(JSON.parse(data.join('\n')) as ChatEventEnvelope, null);
+            data = [];
+          } else if (line.startsWith(':')) {
+            stream.push(null, line);
+          } else if (line.startsWith('data:')) {
+            data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+          }
         }
-        for (const event of parser.push(chunk)) stream.push(JSON.parse(event.data) as ChatEventEnvelope, null);
       });
       res.on('end', () => stream.end());
       res.on('error', () => stream.end());

@@ -15,7 +15,7 @@ export function trajectoriesRoutes(store: TrajectoriesStore): RouteModule {
     const unlisten = store.onEvent((event) => fanout.broadcast(sseFrame(event)));
     app.addHook('preClose', async () => {
       unlisten();
-      fanout.closeAll();
+      await fanout.closeAll();
     });
 
     app.get(ChatRoutes.trajectories, async (): Promise<TrajectoryMeta[]> => store.list());

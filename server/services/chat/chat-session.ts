@@ -127,7 +127,7 @@ export class ChatSession {
     this.turn?.abort();
     await this.whenIdle();
     await this.flush();
-    this.fanout.closeAll();
+    await this.fanout.closeAll();
   }
 
   private async pump(): Promise<void> {

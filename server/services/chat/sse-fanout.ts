@@ -9,7 +9,8 @@
 /** The part of a Node HTTP/1 or HTTP/2 response the fan-out writes to. */
 export interface SseTarget {
   write(chunk: string): boolean;
-  end(): void;
+  /** The callback runs once the last bytes are handed to the socket. */
+  end(callback?: () => void): void;
   readonly writableLength: number;
   once(event: 'drain' | 'close', listener: () => void): unknown;
 }
@@ -27,6 +28,8 @@ export function sseFrame(payload: unknown): string {
 
 class Subscriber {
   private lagging = false;
+  /** Bytes of the last resync snapshot still buffered when it was written. */
+  private baseline = 0;
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -45,23 +48,35 @@ class Subscriber {
 
   send(frame: string): void {
     if (this.lagging || this.closed) return;
-    this.write(frame);
-    if (this.target.writableLength > this.maxBuffered) {
+    // Lagging means the client left earlier frames unread: a single large frame (a long answer's
+    // message_added) is still delivered, and the resync snapshot itself does not count.
+    if ((this.target.writableLength ?? 0) <= this.baseline + this.maxBuffered) {
+      this.write(frame);
+    } else {
       this.lagging = true;
       this.target.once('drain', () => {
         if (this.closed) return;
         this.lagging = false;
-        if (this.resync) this.write(this.resync());
+        this.baseline = 0;
+        if (this.resync) {
+          this.write(this.resync());
+          this.baseline = this.target.writableLength;
+        }
       });
     }
   }
 
-  close(end = true): void {
-    if (this.closed) return;
+  /** Ends the stream; resolves when its last bytes have left (so a server closing next cannot cut them off). */
+  close(end = true): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     clearInterval(this.heartbeat);
-    if (end) this.target.end();
     this.onClose();
+    if (!end) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.target.once('close', resolve);
+      this.target.end(resolve);
+    });
   }
 
   private write(chunk: string): void {
@@ -79,7 +94,7 @@ export class SseFanout {
     const subscriber: Subscriber = new Subscriber(target, this.options, this.options.maxBufferedBytes, resync, () => this.subscribers.delete(subscriber));
     this.subscribers.add(subscriber);
     if (first !== null) subscriber.send(first);
-    return () => subscriber.close();
+    return () => void subscriber.close();
   }
 
   broadcast(frame: string): void {
@@ -90,7 +105,7 @@ export class SseFanout {
     return this.subscribers.size;
   }
 
-  closeAll(): void {
-    for (const subscriber of [...this.subscribers]) subscriber.close();
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.subscribers].map((subscriber) => subscriber.close()));
   }
 }

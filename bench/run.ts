@@ -10,6 +10,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'ast-parse': () => import('./ast-parse'),
   'ast-engine': () => import('./ast-engine'),
   retrieval: () => import('./retrieval'),
+  'chat-context': () => import('./chat-context'),
 };
 
 async function main(): Promise<void> {

@@ -64,7 +64,7 @@ describe('@file path repair', () => {
     assert.deepEqual(repairPath({ query: 'point.py', files, roots }), { kind: 'suffix', paths: ['/ws/tests/point.py', '/ws/src/geometry/point.py'] });
   });
   it('repairs typos, missing extensions and prefixes, preferring matching folders', () => {
-    assert.deepEqual(repairPath({ query: 'servr.ts', files, roots }), { kind: 'fuzzy', paths: ['/ws/src/web/server.ts'] });
+    assert.deepEqual(repairPath({ query: 'servr.ts', files, roots }), { kind: 'fuzzy', paths: ['/ws/src/web/server.ts'], confident: true });
     assert.equal((repairPath({ query: 'geometry/pont', files, roots }) as { paths: string[] }).paths[0], '/ws/src/geometry/point.py');
     assert.deepEqual(repairPath({ query: 'zzzz.go', files, roots }), { kind: 'none' });
     assert.equal(shortPath('/ws/src/web/server.ts', roots), 'src/web/server.ts');

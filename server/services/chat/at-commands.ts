@@ -6,6 +6,8 @@
  * passes the privacy rules before its text is taken; a refused file is left out with a warning
  * that says why. Expected failures (no such file, index off, offline) are reasons, not throws.
  */
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { convert } from 'html-to-text';
 import { AstIndex } from '../../core/ast/ast-index';
 import { findDefinitions, findUsages, fuzzyDefinitions, type FoundDefinition } from '../../core/ast/queries';
@@ -89,7 +91,7 @@ const WEB_TIMEOUT_MS = 15_000;
 const USAGE_CONTEXT_LINES = 2;
 
 export class AtCommandsService {
-  private fileList: { at: number; files: Promise<string[]> } | null = null;
+  private fileList: { at: number; files: Promise<string[]>; refreshing: boolean } | null = null;
 
   constructor(private readonly deps: AtCommandsDeps) {}
 
@@ -122,17 +124,28 @@ export class AtCommandsService {
     return paths.map((p) => shortPath(p, roots) + formatLineRange(range));
   }
 
-  /** Workspace files, listed at most once per few seconds (listing runs git). */
+  /**
+   * Workspace files. Listing runs git and stats every file, so the list is kept: a request
+   * older than a few seconds gets the kept list at once and starts a fresh listing beside it.
+   */
   files(): Promise<string[]> {
     const now = Date.now();
-    if (!this.fileList || now - this.fileList.at > (this.deps.fileListTtlMs ?? 5000)) {
-      const files = this.deps.listFiles().catch((error) => {
-        this.deps.logger?.warn(`at-commands: cannot list workspace files: ${(error as Error).message}`);
-        return [];
+    if (!this.fileList) this.fileList = { at: now, files: this.listNow(), refreshing: false };
+    else if (now - this.fileList.at > (this.deps.fileListTtlMs ?? 5000) && !this.fileList.refreshing) {
+      const kept = this.fileList;
+      kept.refreshing = true;
+      void this.listNow().then((files) => {
+        if (this.fileList === kept) this.fileList = { at: Date.now(), files: Promise.resolve(files), refreshing: false };
       });
-      this.fileList = { at: now, files };
     }
     return this.fileList.files;
+  }
+
+  private listNow(): Promise<string[]> {
+    return this.deps.listFiles().catch((error) => {
+      this.deps.logger?.warn(`at-commands: cannot list workspace files: ${(error as Error).message}`);
+      return [];
+    });
   }
 
   async execute(text: string, options: AtExecuteOptions): Promise<AtExecution> {
@@ -181,15 +194,32 @@ export class AtCommandsService {
   /** Resolves a typed path to one workspace file, or says why not (with the closest names). */
   async resolvePath(typed: string): Promise<{ ok: true; path: string } | { ok: false; reason: string }> {
     const roots = this.deps.folders();
+    const direct = await this.directPath(typed, roots);
+    if (direct) return { ok: true, path: direct };
     const repair = repairPath({ query: typed, files: await this.files(), roots });
     if (repair.kind === 'exact') return { ok: true, path: repair.path };
     if (repair.kind === 'none') return { ok: false, reason: `The path '${typed}' does not exist. There are no similar names either.` };
-    // A single close name is taken, as Refact's path correction does; several are a question.
-    if (repair.kind === 'fuzzy' && repair.paths.length === 1) return { ok: true, path: repair.paths[0]! };
+    // The closest name is taken, as Refact's path correction does, unless others are as close.
+    if (repair.kind === 'fuzzy' && repair.confident) return { ok: true, path: repair.paths[0]! };
     const names = repair.paths.map((p) => shortPath(p, roots)).join(', ');
     return repair.kind === 'suffix'
       ? { ok: false, reason: `The path '${typed}' is ambiguous. It could be: ${names}` }
       : { ok: false, reason: `The path '${typed}' does not exist. There are paths with similar names: ${names}` };
+  }
+
+  /**
+   * A path that names a file as typed (relative to a root, or absolute), also one the kept
+   * listing does not have yet. It must stay inside a root, symbolic links resolved.
+   */
+  private async directPath(typed: string, roots: readonly string[]): Promise<string | null> {
+    for (const root of roots) {
+      const path = resolve(root, typed);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) continue;
+      const [real, realRoot] = await Promise.all([realpath(path).catch(() => null), realpath(root).catch(() => root)]);
+      if (real && real.startsWith(`${realRoot}/`)) return path;
+    }
+    return null;
   }
 
   private async file(run: Run): Promise<Done | string> {

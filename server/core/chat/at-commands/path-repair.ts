@@ -10,7 +10,8 @@ import { nameScore } from '../../ast/queries';
 export type Repair =
   | { kind: 'exact'; path: string }
   | { kind: 'suffix'; paths: string[] }
-  | { kind: 'fuzzy'; paths: string[] }
+  /** `confident`: the first is strictly closer than the second, so taking it is no guess. */
+  | { kind: 'fuzzy'; paths: string[]; confident: boolean }
   | { kind: 'none' };
 
 export interface RepairInput {
@@ -41,27 +42,75 @@ export function repairPath(input: RepairInput): Repair {
   return fuzzy(query, input.files, limit);
 }
 
+interface NameEntry {
+  path: string;
+  lower: string;
+  name: string;
+  stem: string;
+}
+
+/** Lower-cased names per file list: a list is asked about many times while it is kept. */
+const names = new WeakMap<readonly string[], NameEntry[]>();
+
+function entries(files: readonly string[]): NameEntry[] {
+  let list = names.get(files);
+  if (!list) {
+    list = files.map((path) => {
+      const lower = path.toLowerCase();
+      const name = baseName(lower);
+      return { path, lower, name, stem: name.replace(/\.[^.]+$/, '') };
+    });
+    names.set(files, list);
+  }
+  return list;
+}
+
 function fuzzy(query: string, files: readonly string[], limit: number): Repair {
   const wantedName = baseName(query).toLowerCase();
   const wantedStem = wantedName.replace(/\.[^.]+$/, '');
   const folders = query.toLowerCase().split('/').slice(0, -1).filter((s) => s !== '');
   const scored: { path: string; score: number }[] = [];
-  for (const path of files) {
-    const name = baseName(path).toLowerCase();
+  for (const entry of entries(files)) {
     // A name typed without its extension (`point` for `point.ts`) is as good as the full name.
-    const score = Math.max(nameScore(name, wantedName), nameScore(name.replace(/\.[^.]+$/, ''), wantedStem) * 0.95);
+    const score = Math.max(closeScore(entry.name, wantedName), closeScore(entry.stem, wantedStem) * 0.95);
     if (score <= 0) continue;
-    const lower = path.toLowerCase();
-    const folderBonus = folders.length ? folders.filter((f) => lower.includes(`/${f}/`)).length / folders.length : 0;
-    scored.push({ path, score: score + 0.2 * folderBonus });
+    const folderBonus = folders.length ? folders.filter((f) => entry.lower.includes(`/${f}/`)).length / folders.length : 0;
+    scored.push({ path: entry.path, score: score + 0.2 * folderBonus });
   }
   if (scored.length === 0) return { kind: 'none' };
   scored.sort((a, b) => b.score - a.score || a.path.length - b.path.length || a.path.localeCompare(b.path));
-  return { kind: 'fuzzy', paths: scored.slice(0, limit).map((s) => s.path) };
+  const confident = scored.length === 1 || scored[0]!.score > scored[1]!.score + 1e-9;
+  return { kind: 'fuzzy', paths: scored.slice(0, limit).map((s) => s.path), confident };
 }
 
 /** A path as the user would write it: relative to the root that holds it. */
 export function shortPath(path: string, roots: readonly string[]): string {
   const root = [...roots].sort((a, b) => b.length - a.length).find((r) => path.startsWith(`${r.replace(/\/+$/, '')}/`));
   return root ? path.slice(root.replace(/\/+$/, '').length + 1) : path;
+}
+
+/** Character counts, reused between calls; codes share buckets modulo 128, which keeps a lower bound. */
+const bag = new Int32Array(128);
+
+/**
+ * `nameScore`, with the cost of its typo check (an edit distance) paid only for names that can
+ * pass it: an edit changes at most two character counts, so names whose counts differ by more
+ * than twice the allowed edits score 0 without the distance being computed.
+ */
+function closeScore(name: string, wanted: string): number {
+  if (wanted === '' || name.includes(wanted) || isSubsequence(wanted, name)) return nameScore(name, wanted);
+  const allowed = Math.max(1, Math.floor(wanted.length / 4));
+  if (Math.abs(name.length - wanted.length) > allowed) return 0;
+  bag.fill(0);
+  for (let i = 0; i < name.length; i++) bag[name.charCodeAt(i) & 127]!++;
+  for (let i = 0; i < wanted.length; i++) bag[wanted.charCodeAt(i) & 127]!--;
+  let differ = 0;
+  for (let i = 0; i < 128; i++) differ += Math.abs(bag[i]!);
+  return differ > 2 * allowed ? 0 : nameScore(name, wanted);
+}
+
+function isSubsequence(wanted: string, name: string): boolean {
+  let at = 0;
+  for (let i = 0; i < name.length && at < wanted.length; i++) if (name[i] === wanted[at]) at++;
+  return at === wanted.length;
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildFimPrompt, fimFormatFor, MemoCounter, type FimModelInfo } from '../../server/core/completion';
-import { countPrompt, promptSegments } from '../../server/core/completion/prompt-count';
+import { countPrompt, prewarmCounts, promptSegments } from '../../server/core/completion/prompt-count';
 import { familyCounter } from './completion-real-tokenizers';
 
 const MODELS: Record<string, FimModelInfo> = {
@@ -72,4 +72,25 @@ describe('exact prompt counts', () => {
     }
     assert.ok(reused / typed.length >= 0.9, `prefix reused on ${reused} of ${typed.length} keystrokes`);
   });
+
+  it('after a prewarm, the first prompt in a file asks the tokenizer only for the pieces around the cursor', async () => {
+    const real = familyCounter('qwen2.5-coder');
+    const asked = (): { counter: MemoCounter; n: () => number } => {
+      let n = 0;
+      return { counter: new MemoCounter({ exact: true, count: (texts) => ((n += texts.length), real.count(texts)) }), n: () => n };
+    };
+    const file = realFiles().find((f) => f.path.endsWith('prompt.ts'))!;
+    const format = fimFormatFor(MODELS['qwen2.5-coder']!)!;
+    const input = { format, path: file.path, repoName: 'r', text: file.text, cursor: { line: 120, character: 4 }, context: [], multiline: false };
+    const cold = asked();
+    await buildFimPrompt(input, { nCtx: 2048, maxNewTokens: 64 }, cold.counter);
+    const warm = asked();
+    await prewarmCounts(file.text, warm.counter);
+    const before = warm.n();
+    const fim = await buildFimPrompt(input, { nCtx: 2048, maxNewTokens: 64 }, warm.counter);
+    assert.equal(fim.tokens, real.whole(fim.prompt));
+    assert.ok(cold.n() > 100, `a cold prompt counts many pieces (${cold.n()})`);
+    assert.ok(warm.n() - before <= 40, `a prewarmed prompt counted ${warm.n() - before} new pieces`);
+  });
 });
+

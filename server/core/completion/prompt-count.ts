@@ -26,12 +26,32 @@ export function promptSegments(text: string): string[] {
 }
 
 export async function countPrompt(text: string, counter: TokenCounter): Promise<number> {
-  const segments = promptSegments(text);
-  if (segments.length === 0) return 0;
-  const pairs = segments.slice(1).map((s, i) => segments[i]! + s);
-  const counts = await counter.count([...segments, ...pairs]);
-  let total = 0;
-  for (let i = 0; i < segments.length; i++) total += counts[i]!;
-  for (let i = 0; i < pairs.length; i++) total += counts[segments.length + i]! - counts[i]! - counts[i + 1]!;
-  return total;
+  return (await countPrompts([text], counter))[0]!;
+}
+
+/** Counts of several prompts (or snippets) with one call to the counter. */
+export async function countPrompts(texts: readonly string[], counter: TokenCounter): Promise<number[]> {
+  const parts = texts.map((text) => {
+    const segments = promptSegments(text);
+    return { segments, pairs: segments.slice(1).map((s, i) => segments[i]! + s) };
+  });
+  const counts = await counter.count(parts.flatMap((p) => [...p.segments, ...p.pairs]));
+  let at = 0;
+  return parts.map(({ segments, pairs }) => {
+    const seg = counts.slice(at, at + segments.length);
+    const pair = counts.slice(at + segments.length, at + segments.length + pairs.length);
+    at += segments.length + pairs.length;
+    let total = seg.reduce((s, n) => s + n, 0);
+    for (let i = 0; i < pair.length; i++) total += pair[i]! - seg[i]! - seg[i + 1]!;
+    return total;
+  });
+}
+
+/**
+ * Counts a document's lines ahead of its first completion (on open, when idle), so that the
+ * first prompt in a file costs what a keystroke costs. Needs the memoizing counter that prompts
+ * will use.
+ */
+export async function prewarmCounts(text: string, counter: TokenCounter, maxChars = 400_000): Promise<void> {
+  await countPrompt(text.length > maxChars ? text.slice(0, maxChars) : text, counter);
 }

@@ -14,7 +14,7 @@
 import { splitAtCursor, type CursorPosition } from './cursor';
 import { dedupeSnippets, ragTokensBudget, renderCursorFileHeader, renderRepoHeader, renderSnippet, stableOrder, truncateSnippet, type ContextSnippet } from './context';
 import { MemoCounter, type TokenCounter } from './counter';
-import { countPrompt } from './prompt-count';
+import { countPrompt, countPrompts } from './prompt-count';
 import type { FimFormat } from './formats';
 
 export interface Budget {
@@ -145,7 +145,7 @@ async function packContext(format: FimFormat, repoName: string, snippets: Contex
   if (limit <= 0) return { text: header, tokens: await countPrompt(header, counter), used: [] };
   const rendered = snippets.map((s) => renderSnippet(format, s));
   // Snippets are counted by lines too: a long one encoded whole is slow with some tokenizers.
-  const counts = await Promise.all(rendered.map((r) => countPrompt(r, counter)));
+  const counts = await countPrompts(rendered, counter);
   let used = await countPrompt(header, counter);
   const chosen: ContextSnippet[] = [];
   for (let i = 0; i < snippets.length && used < limit; i++) {

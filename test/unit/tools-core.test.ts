@@ -60,7 +60,7 @@ describe('tool table and modes', () => {
     assert.deepEqual(inMode('PROJECT_SUMMARY').sort(), ['cat', 'tree']);
   });
   it('renders an OpenAI function spec', () => {
-    const spec = toOpenAITool({ ...entry('mv').desc, source: { source_type: 'builtin', config_path: '' } });
+    const spec = toOpenAITool(entry('mv').desc);
     assert.equal(spec.function.name, 'mv');
     assert.deepEqual(spec.function.parameters.required, ['source', 'destination']);
     assert.deepEqual(spec.function.parameters.properties.overwrite, { type: 'boolean', description: entry('mv').desc.parameters[2]!.description });

@@ -1,0 +1,47 @@
+/**
+ * Builds the agent's tool services for the composition root: the editor (every file write),
+ * the integrations on disk, the registry, and the checkpoints.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Checkpoints } from './checkpoints';
+import { Editor, type FileChangeKind } from './editor';
+import { ToolIntegrations } from './integrations';
+import { ToolRegistry, type ToolRegistryDeps } from './tool-registry';
+import type { PrivacyGate } from './tool-types';
+
+export interface ToolServicesDeps {
+  configDir: string;
+  cacheDir: string;
+  folders: () => readonly string[];
+  /** Workspace files with gitignore and indexing blocklists applied (cached briefly). */
+  listFiles: () => Promise<string[]>;
+  /** Tells the indexes a file changed on disk (the LSP watched-files path). */
+  onFileChanged: (kind: FileChangeKind, path: string) => void;
+  privacy: PrivacyGate | null;
+  ast: ToolRegistryDeps['ast'];
+  retrieval: ToolRegistryDeps['retrieval'];
+  /** Open editor text wins over the disk when attaching definitions and search hits. */
+  openText?: (path: string) => string | null;
+  fetchPage?: ToolRegistryDeps['fetchPage'];
+  onShellSpawn?: (pid: number) => void;
+}
+
+export interface ToolServices {
+  editor: Editor;
+  integrations: ToolIntegrations;
+  registry: ToolRegistry;
+  checkpoints: Checkpoints;
+}
+
+export function startTools(deps: ToolServicesDeps): ToolServices {
+  const editor = new Editor({ onFileChanged: deps.onFileChanged });
+  const integrations = new ToolIntegrations({ configDir: deps.configDir, folders: deps.folders });
+  const readText = async (path: string) => deps.openText?.(path) ?? (await readFile(path, 'utf8').catch(() => null));
+  const registry = new ToolRegistry({
+    editor, integrations, privacy: deps.privacy, listFiles: deps.listFiles, readText,
+    ast: deps.ast, retrieval: deps.retrieval, fetchPage: deps.fetchPage, onShellSpawn: deps.onShellSpawn,
+  });
+  const checkpoints = new Checkpoints({ shadowDir: join(deps.cacheDir, 'checkpoints'), folders: deps.folders, onFileChanged: deps.onFileChanged });
+  return { editor, integrations, registry, checkpoints };
+}

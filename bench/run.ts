@@ -11,6 +11,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'ast-engine': () => import('./ast-engine'),
   retrieval: () => import('./retrieval'),
   'chat-context': () => import('./chat-context'),
+  chat: () => import('./chat'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,241 @@
+/**
+ * Issue 11, session half: the engine's own cost in a chat turn, measured on the real engine
+ * process (`--ast --vecdb` over several thousand real source files, indexed before measuring)
+ * against an OpenAI-compatible upstream in this process that serves caps and streams on cue.
+ * - engine overhead: from the client's `POST /v1/chats/{id}/commands` (`user_message`) to the
+ *   upstream seeing the chat request; baseline: the same POST straight to the upstream (one
+ *   HTTP hop with no engine).
+ * - SSE fan-out: from the upstream writing a token to each of 4 subscribers parsing its
+ *   `stream_delta`; baseline: one client reading the upstream's own stream directly.
+ * CHAT_BENCH_FILES sets the corpus size (default 4,000).
+ */
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { collectFiles, fmt, freePort, get, percentile, stop, timeToFirstAnswer, type BenchRow } from './lib';
+
+const ROOT = resolve(__dirname, '..');
+const ENGINE = join(ROOT, 'dist', 'server', 'main.js');
+const TOTAL = Number(process.env.CHAT_BENCH_FILES ?? 4000);
+const TURNS = 200;
+const TOKENS = 300;
+const SUBSCRIBERS = 4;
+const WARMUP = 20;
+
+/** The upstream: caps, title answers, and chat streams handed to the bench to feed. */
+function startUpstream() {
+  const arrivals: Array<{ at: number; res: ServerResponse; body: string }> = [];
+  let wake: (() => void) | null = null;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The mark is taken when the request's headers arrive, before its body is read.
+    const at = performance.now();
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+        cloud_name: 'Bench', caps_version: 1,
+        completion: { endpoint: '/v1/completions', models: {}, default_model: '' },
+        chat: { endpoint: '/v1/chat/completions', models: { 'bench-chat': { n_ctx: 32768, supports_scratchpads: { PASSTHROUGH: {} } } }, default_model: 'bench-chat' },
+      }));
+      return;
+    }
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (!body.includes('"stream":true')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 't', object: 'chat.completion', created: 0, model: 'bench-chat', choices: [{ index: 0, message: { role: 'assistant', content: 'Bench title' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.socket?.setNoDelay(true);
+      arrivals.push({ at, res, body });
+      wake?.();
+    });
+  });
+  return new Promise<{ port: number; next(): Promise<{ at: number; res: ServerResponse }>; close(): void }>((ready) => {
+    server.listen(0, '127.0.0.1', () => {
+      let taken = 0;
+      ready({
+        port: (server.address() as AddressInfo).port,
+        async next() {
+          while (arrivals.length <= taken) await new Promise<void>((r) => (wake = r));
+          return arrivals[taken++]!;
+        },
+        close: () => {
+          server.closeAllConnections();
+          server.close();
+        },
+      });
+    });
+  });
+}
+
+const chunk = (content: string, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench-chat', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+
+function finishStream(res: ServerResponse): void {
+  res.end(`${chunk('', 'stop')}data: [DONE]\n\n`);
+}
+
+function post(agent: Agent, port: number, path: string, body: unknown): Promise<number> {
+  return new Promise((done, fail) => {
+    const payload = JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end(payload);
+  });
+}
+
+/** An SSE reader that calls `onData` with each `data:` payload as soon as its line is complete. */
+function subscribe(url: string, onData: (data: string) => void): Promise<() => void> {
+  return new Promise((ready, fail) => {
+    const req = request(url, (res) => {
+      let tail = '';
+      res.setEncoding('utf8');
+      res.on('data', (text: string) => {
+        const lines = (tail + text).split('\n');
+        tail = lines.pop()!;
+        for (const line of lines) if (line.startsWith('data: ')) onData(line.slice(6));
+      });
+      ready(() => res.destroy());
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+function buildCorpus(): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'refact-ts-bench-chat-sessions-'));
+  const source = join(ROOT, 'node_modules');
+  let n = 0;
+  for (const path of collectFiles(source, (name, size) => /\.(js|ts|mjs|cjs)$/.test(name) && !name.endsWith('.d.ts') && size > 200 && size < 200_000, TOTAL)) {
+    const target = join(workspace, `src${n++ % 40}`, relative(source, path).replace(/[/\\]/g, '__'));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(path, target);
+  }
+  return workspace;
+}
+
+/** User message → upstream request, one turn at a time, each on a new chat (its first message). */
+async function engineOverhead(port: number, upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < TURNS + WARMUP; i++) {
+    const t = performance.now();
+    const status = post(agent, port, `/v1/chats/bench-${i}/commands`, { client_request_id: `r${i}`, type: 'user_message', content: `question ${i}: where is the parser?` });
+    const arrived = await upstream.next();
+    if ((await status) !== 202) throw new Error(`user_message answered ${await status}`);
+    if (i >= WARMUP) times.push(arrived.at - t);
+    finishStream(arrived.res);
+  }
+  agent.destroy();
+  return times;
+}
+
+/** The same POST straight to the upstream: what one loopback HTTP hop costs here. */
+async function directHop(upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < TURNS + WARMUP; i++) {
+    const t = performance.now();
+    const done = post(agent, upstream.port, '/v1/chat/completions', { model: 'bench-chat', stream: true, messages: [{ role: 'user', content: `question ${i}` }] });
+    const arrived = await upstream.next();
+    if (i >= WARMUP) times.push(arrived.at - t);
+    finishStream(arrived.res);
+    await done;
+  }
+  agent.destroy();
+  return times;
+}
+
+/** Token i is written when every reader has the token before it; each reader's delay is one sample. */
+async function fanOut(readers: number, startTurn: () => Promise<void>, upstream: Awaited<ReturnType<typeof startUpstream>>, attach: (onToken: (i: number) => void) => Promise<Array<() => void>>): Promise<number[]> {
+  const times: number[] = [];
+  let sentAt = 0;
+  let got = 0;
+  let wake: (() => void) | null = null;
+  const closers = await attach((i) => {
+    if (i >= WARMUP) times.push(performance.now() - sentAt);
+    if (++got === readers) wake?.();
+  });
+  await startTurn();
+  const stream = await upstream.next();
+  for (let i = 0; i < TOKENS + WARMUP; i++) {
+    got = 0;
+    const all = new Promise<void>((r) => (wake = r));
+    sentAt = performance.now();
+    stream.res.write(chunk(`<${i}>`));
+    await all;
+  }
+  finishStream(stream.res);
+  for (const close of closers) close();
+  return times;
+}
+
+const tokenOf = (data: string): number | null => {
+  const m = /"append_content","text":"<(\d+)>"/.exec(data) ?? /"content":"<(\d+)>"/.exec(data);
+  return m ? Number(m[1]) : null;
+};
+
+export async function run(): Promise<BenchRow[]> {
+  const workspace = buildCorpus();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'refact-ts-bench-chat-sessions-cache-'));
+  const upstream = await startUpstream();
+  const port = await freePort();
+  const args = [ENGINE, '--http-port', String(port), '--address-url', `http://127.0.0.1:${upstream.port}`, '--ast', '--vecdb',
+    '--ast-max-files', String(TOTAL * 2), '--vecdb-max-files', String(TOTAL * 2), '--workspace-folder', workspace, '--cache-dir', cacheDir, '--config-dir', join(cacheDir, 'config')];
+  const { child } = await timeToFirstAnswer(process.execPath, args, port, '/v1/ping');
+  const probe = new Agent({ keepAlive: true, maxSockets: 1 });
+  let indexed = 0;
+  for (;;) {
+    const rag = JSON.parse((await get(probe, port, '/v1/rag-status')).body) as { ast: { state: string; ast_index_files_total: number }; vecdb: { state: string } };
+    indexed = rag.ast.ast_index_files_total;
+    if (rag.ast.state === 'done' && rag.vecdb.state === 'done') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  probe.destroy();
+
+  const overhead = await engineOverhead(port, upstream);
+  const hop = await directHop(upstream);
+
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const fan = await fanOut(SUBSCRIBERS, async () => {
+    await post(agent, port, '/v1/chats/fanout/commands', { client_request_id: 'f1', type: 'user_message', content: 'stream please' });
+  }, upstream, async (onToken) => Promise.all(Array.from({ length: SUBSCRIBERS }, () => subscribe(`http://127.0.0.1:${port}/v1/chats/subscribe?chat_id=fanout`, (data) => {
+    const i = tokenOf(data);
+    if (i !== null) onToken(i);
+  }))));
+  // Baseline: the upstream's stream read directly by one client (no engine in between).
+  const direct = await fanOut(1, async () => undefined, upstream, async (onToken) => {
+    let closer: () => void = () => undefined;
+    const req = request({ host: '127.0.0.1', port: upstream.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      let tail = '';
+      res.setEncoding('utf8');
+      res.on('data', (text: string) => {
+        const lines = (tail + text).split('\n');
+        tail = lines.pop()!;
+        for (const line of lines) {
+          const i = line.startsWith('data: ') ? tokenOf(line.slice(6)) : null;
+          if (i !== null) onToken(i);
+        }
+      });
+      closer = () => res.destroy();
+    });
+    req.end(JSON.stringify({ model: 'bench-chat', stream: true, messages: [] }));
+    return [() => closer()];
+  });
+  agent.destroy();
+  await stop(child);
+  upstream.close();
+
+  const ratio = (a: number[], b: number[], p: number) => `${fmt(percentile(a, p) / percentile(b, p), 2)}x ${p === 50 ? 'p50' : 'p99'} of the baseline`;
+  return [
+    { bench: 'chat', metric: 'workspace (real JS/TS from node_modules), files indexed', value: indexed, unit: 'files' },
+    { bench: 'chat', metric: 'user_message to upstream request p50 (engine overhead, new chat each)', value: fmt(percentile(overhead, 50)), unit: 'ms', comparison: `${ratio(overhead, hop, 50)} (direct POST to the upstream: ${fmt(percentile(hop, 50))} ms); ${overhead.length} turns` },
+    { bench: 'chat', metric: 'user_message to upstream request p99', value: fmt(percentile(overhead, 99)), unit: 'ms', comparison: `${ratio(overhead, hop, 99)} (direct: ${fmt(percentile(hop, 99))} ms)` },
+    { bench: 'chat', metric: `SSE fan-out, upstream token to each of ${SUBSCRIBERS} subscribers p50`, value: fmt(percentile(fan, 50)), unit: 'ms', comparison: `${ratio(fan, direct, 50)} (the upstream's stream read directly: ${fmt(percentile(direct, 50))} ms); ${fan.length} deliveries` },
+    { bench: 'chat', metric: `SSE fan-out to ${SUBSCRIBERS} subscribers p99`, value: fmt(percentile(fan, 99)), unit: 'ms', comparison: `${ratio(fan, direct, 99)} (direct: ${fmt(percentile(direct, 99))} ms)` },
+  ];
+}

@@ -134,6 +134,8 @@ export class ToolRegistry {
     if (!tool) {
       const exists = (await this.available()).some((t) => t.desc.name === name);
       const known = tools.map((t) => t.desc.name).join(', ') || 'none';
+      const needs = BUILTIN_TOOLS.find((t) => t.desc.name === name)?.dependsOn;
+      if (!exists && needs) return { ok: false, error: `The tool \`${name}\` needs the ${needs === 'ast' ? 'AST index (--ast)' : 'search index (--vecdb)'}, which is turned off. Available tools: ${known}.` };
       return { ok: false, error: exists ? `The tool \`${name}\` is not available in ${mode} mode (or is disabled). Available tools: ${known}.` : `There is no tool \`${name}\`. Available tools: ${known}.` };
     }
     return checkTool(tool, rawArgs);

@@ -49,6 +49,7 @@ describe('exact prompt counts', () => {
         const whole = counter.whole(fim.prompt);
         assert.equal(fim.tokens, whole, `${file.path}:${line}:${character} n_ctx ${nCtx}`);
         assert.ok(whole <= fim.limit, `${whole} over ${fim.limit} at ${file.path}:${line}:${character}`);
+        assert.ok(fim.contextTokens <= fim.contextLimit + 2, `context ${fim.contextTokens} over its budget ${fim.contextLimit}`);
         assert.equal(await countPrompt(fim.prompt, memo), whole);
       }
     });
@@ -91,6 +92,18 @@ describe('exact prompt counts', () => {
     assert.equal(fim.tokens, real.whole(fim.prompt));
     assert.ok(cold.n() > 100, `a cold prompt counts many pieces (${cold.n()})`);
     assert.ok(warm.n() - before <= 40, `a prewarmed prompt counted ${warm.n() - before} new pieces`);
+  });
+
+  it('a cursor line alone over the budget is cut around the cursor; a budget too small for anything is an error', async () => {
+    const counter = familyCounter('codellama');
+    const format = fimFormatFor(MODELS.codellama!)!;
+    const line = Array.from({ length: 3000 }, (_, i) => `v${i}`).join(' + ');
+    const fim = await buildFimPrompt({ format, path: 'long.ts', repoName: 'r', text: `${line}\nnext();\n`, cursor: { line: 0, character: 6000 }, context: [], multiline: false }, { nCtx: 300, maxNewTokens: 50 }, counter);
+    assert.ok(fim.tokens <= fim.limit && fim.tokens > fim.limit * 0.8, `${fim.tokens}/${fim.limit}`);
+    assert.equal(fim.tokens, counter.whole(fim.prompt));
+    assert.ok(fim.prompt.includes(line.slice(5900, 6000)) && fim.prompt.includes(line.slice(6000, 6040)), 'the text next to the cursor stays');
+    await assert.rejects(buildFimPrompt({ format, path: 'a.ts', repoName: 'r', text: 'x', cursor: { line: 0, character: 1 }, context: [], multiline: false }, { nCtx: 60, maxNewTokens: 50 }, counter), /leaves 9 prompt tokens/);
+    await assert.rejects(buildFimPrompt({ format, path: 'a.ts', repoName: 'r', text: 'x', cursor: { line: 1, character: 0 }, context: [], multiline: false }, { nCtx: 600, maxNewTokens: 50 }, counter), RangeError);
   });
 });
 

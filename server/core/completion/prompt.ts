@@ -310,10 +310,13 @@ async function trimCursorLine(format: FimFormat, p: Pieces, limit: number, count
     const tokens = await countPrompt(prompt, counter);
     if (tokens <= limit) return { prompt, tokens, a: 0, b: 0 };
     if (left.length + right.length === 0) throw new FimBudgetError(`the prompt's fixed parts take ${tokens} tokens, over the limit of ${limit}`);
-    // Cut a share proportional to the excess, at least 8 characters, mostly from the right.
+    // Cut a share proportional to the excess (at least 8 characters); three quarters of what
+    // stays is text left of the cursor, which says more about what comes next.
     const cut = Math.max(8, Math.ceil(((left.length + right.length) * (tokens - limit)) / tokens));
-    const fromRight = Math.min(right.length, Math.ceil(cut / 2));
-    right = right.slice(0, right.length - fromRight);
-    left = left.slice(Math.min(left.length, cut - fromRight));
+    const keep = Math.max(0, left.length + right.length - cut);
+    const keepLeft = Math.min(left.length, Math.ceil(keep * 0.75));
+    const keepRight = Math.min(right.length, keep - keepLeft);
+    left = left.slice(left.length - Math.min(left.length, keep - keepRight));
+    right = right.slice(0, keepRight);
   }
 }

@@ -50,8 +50,8 @@ export class ToolCallMerger {
 
   push(fragments: readonly ToolCallFragment[]): boolean {
     let changed = false;
-    for (const [position, fragment] of fragments.entries()) {
-      const index = typeof fragment.index === 'number' ? fragment.index : this.indexFor(fragment, position);
+    for (const fragment of fragments) {
+      const index = typeof fragment.index === 'number' ? fragment.index : this.indexFor(fragment);
       let call = this.calls[index];
       if (!call) {
         call = { id: '', type: 'function', function: { name: '', arguments: '' }, index };
@@ -65,11 +65,14 @@ export class ToolCallMerger {
     return changed;
   }
 
-  /** Without an index, a fragment with a new id starts a new call; one without continues the last. */
-  private indexFor(fragment: ToolCallFragment, position: number): number {
+  /**
+   * Without an index: a known id continues its call; a new id, or a name with no id (a whole
+   * call), starts a new one; a bare arguments piece continues the last call.
+   */
+  private indexFor(fragment: ToolCallFragment): number {
     const known = fragment.id ? this.calls.findIndex((c) => c && c.id === fragment.id) : -1;
     if (known >= 0) return known;
-    if (fragment.id || this.calls.length === 0) return this.calls.length + (fragment.id ? 0 : position);
+    if (fragment.id || fragment.function?.name || this.calls.length === 0) return this.calls.length;
     return this.calls.length - 1;
   }
 

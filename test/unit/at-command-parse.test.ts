@@ -4,7 +4,7 @@ import { completeAtCommand, lineWithCursor, type ParamSpec } from '../../server/
 import { decodeContextFiles, encodeContextFiles, formatContextFile } from '../../server/core/chat/at-commands/context-file';
 import { formatLineRange, resolveLineRange, sliceLines, splitLineRange } from '../../server/core/chat/at-commands/line-range';
 import { applyClips, findCommands, parseWords } from '../../server/core/chat/at-commands/parse';
-import { repairPath, shortPath } from '../../server/core/chat/at-commands/path-repair';
+import { boundedDistance, repairPath, shortPath } from '../../server/core/chat/at-commands/path-repair';
 
 describe('@-command parsing', () => {
   it('splits words like Refact: links stay whole, trailing punctuation goes', () => {
@@ -101,5 +101,16 @@ describe('@-command completion', () => {
     assert.deepEqual(await completeAtCommand('@tree ', 6, commands, 5), { completions: [], replace: [-1, -1], is_cmd_executable: true });
     assert.deepEqual(await completeAtCommand('no commands here', 5, commands, 5), { completions: [], replace: [-1, -1], is_cmd_executable: false });
     assert.deepEqual(await completeAtCommand('x', 99, commands, 5), { completions: [], replace: [-1, -1], is_cmd_executable: false });
+  });
+});
+
+describe('bounded edit distance', () => {
+  it('counts insertions, deletions, substitutions and swaps, and stops past the limit', () => {
+    assert.equal(boundedDistance('point', 'point', 3), 0);
+    assert.equal(boundedDistance('point', 'pint', 3), 1);
+    assert.equal(boundedDistance('point', 'poimt', 3), 1);
+    assert.equal(boundedDistance('point', 'piont', 3), 1);
+    assert.equal(boundedDistance('server', 'sevrre', 3), 2);
+    assert.equal(boundedDistance('abcdefgh', 'zyxwvuts', 2), 3);
   });
 });

@@ -93,24 +93,51 @@ export function shortPath(path: string, roots: readonly string[]): string {
 const bag = new Int32Array(128);
 
 /**
- * `nameScore`, with the cost of its typo check (an edit distance) paid only for names that can
- * pass it: an edit changes at most two character counts, so names whose counts differ by more
- * than twice the allowed edits score 0 without the distance being computed.
+ * `nameScore` (prefix, substring, letters in order, then a typo or two), with its typo check
+ * bounded: a typo scores `0.35 − 0.1 × edits`, so only up to three edits count, and names whose
+ * letter counts differ by more than twice that (an edit changes at most two counts) are passed
+ * over without computing a distance.
  */
 function closeScore(name: string, wanted: string): number {
   if (wanted === '' || name.includes(wanted) || isSubsequence(wanted, name)) return nameScore(name, wanted);
-  const allowed = Math.max(1, Math.floor(wanted.length / 4));
+  const allowed = Math.min(3, Math.max(1, Math.floor(wanted.length / 4)));
   if (Math.abs(name.length - wanted.length) > allowed) return 0;
   bag.fill(0);
   for (let i = 0; i < name.length; i++) bag[name.charCodeAt(i) & 127]!++;
   for (let i = 0; i < wanted.length; i++) bag[wanted.charCodeAt(i) & 127]!--;
   let differ = 0;
   for (let i = 0; i < 128; i++) differ += Math.abs(bag[i]!);
-  return differ > 2 * allowed ? 0 : nameScore(name, wanted);
+  if (differ > 2 * allowed) return 0;
+  const distance = boundedDistance(name, wanted, allowed);
+  return distance <= allowed ? 0.35 - 0.1 * distance : 0;
 }
 
 function isSubsequence(wanted: string, name: string): boolean {
   let at = 0;
   for (let i = 0; i < name.length && at < wanted.length; i++) if (name[i] === wanted[at]) at++;
   return at === wanted.length;
+}
+
+/**
+ * Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps), or
+ * `limit + 1` as soon as a whole row exceeds `limit`.
+ */
+export function boundedDistance(a: string, b: string, limit: number): number {
+  let before = new Int32Array(b.length + 1);
+  let previous = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Int32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      current[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > limit) return limit + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  return previous[b.length]!;
 }

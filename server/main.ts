@@ -22,6 +22,8 @@ import { modelsRoutes } from './http/routes/models';
 import { providersRoutes } from './http/routes/providers';
 import { telemetryRoutes } from './http/routes/telemetry';
 import { trajectoriesRoutes } from './http/routes/trajectories';
+import { checkpointRoutes } from './http/routes/checkpoints';
+import { toolRoutes } from './http/routes/tools';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
 import { CapsService } from './services/caps-service';
@@ -40,7 +42,8 @@ import { resolvePaths, type EnginePaths } from './services/paths';
 import { PrivacyService } from './services/privacy';
 import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
-import { WorkspaceService } from './services/workspace';
+import { startTools } from './services/tools/start';
+import { pathToUri, WorkspaceService } from './services/workspace';
 import { WorkspaceFiles } from './services/workspace-files';
 import { createUpstreamClient } from './services/upstream/upstream-client';
 import { ENGINE_COMMIT, ENGINE_VERSION } from './version';
@@ -120,6 +123,13 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     },
   });
   lifetime.push('chat worker pool', () => chatPool?.dispose());
+  // Agent tools: file edits tell the indexes at once (the watched-files path), checkpoints live
+  // in shadow repositories under the cache dir.
+  const tools = startTools({
+    configDir: paths.configDir, cacheDir: paths.cacheDir, folders: () => workspace.list(), listFiles: () => atCommands.files(),
+    onFileChanged: (kind, path) => workspace.fileChanged(kind, path), privacy, ast, retrieval,
+    openText: (path) => documents.get(pathToUri(path))?.getText() ?? null,
+  });
   const chats = new ChatSessions({ caps, upstream, trajectories, logger, turnContext });
   lifetime.push('chats', () => chats.dispose());
   const completion = startCompletion(lifetime, {
@@ -152,6 +162,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         telemetryRoutes(new TelemetryLog()),
         completionRoutes(completion),
         atCommandRoutes({ atCommands, preview: (messages, model, signal) => turnContext.preview(messages, model, signal) }),
+        toolRoutes({ registry: tools.registry, integrations: tools.integrations, folders: () => workspace.list() }),
+        checkpointRoutes({ checkpoints: tools.checkpoints }),
       ],
     });
     lifetime.push('http', () => app.close());

@@ -7,6 +7,7 @@ export * from './workspace';
 export * from './openai';
 export * from './completion';
 export * from './chat';
+export * from './tools';
 // `openai.ts` and `chat.ts` both declare a `ChatMessage`: here it means OpenAI's wire message,
 // and a chat session's message is `SessionChatMessage` (import `./chat` directly for its name).
 export type { ChatMessage } from './openai';

@@ -4,7 +4,7 @@
  * `--vecdb` (lexical search, no embedding model). A local HTTP server stands in for the web.
  */
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -41,8 +41,16 @@ describe('@-commands through the engine (--ast --vecdb)', () => {
 
   before(async () => {
     ws = copyFixture('at-commands');
+    writeFileSync(join(ws, '..', 'outside.txt'), 'OUTSIDE-THE-WORKSPACE');
     web = createServer((request, response) => {
       response.setHeader('content-type', 'text/html; charset=utf-8');
+      if (request.url === '/huge') {
+        // 16 MiB of page: the engine reads a few MiB and cuts the text.
+        const block = '<p>lorem ipsum dolor sit amet</p>\n'.repeat(32 * 1024);
+        for (let i = 0; i < 16; i++) response.write(block);
+        response.end();
+        return;
+      }
       response.end(`<html><head><style>body{color:red}</style><script>var tracking = "SCRIPT-TEXT";</script></head>
         <body><nav>Home | About</nav><h1>Shoelace formula</h1><p>The area of a <b>simple polygon</b> from its vertices.</p>
         <ul><li>Sum the cross products</li><li>Halve the absolute value</li></ul><a href="/more">read more</a></body></html>`);
@@ -81,6 +89,9 @@ describe('@-commands through the engine (--ast --vecdb)', () => {
     assert.equal(repaired[0]!.file_name, join(ws, 'src/geometry/shapes.py'));
     assert.equal(repaired[0]!.line1, 1);
     assert.ok(repaired[0]!.file_content.includes('def unit_square() -> Polygon:'));
+    // A path that climbs out of the workspace is not followed.
+    const outside = await preview(engine, '@file ../outside.txt');
+    assert.ok(!JSON.stringify(outside).includes('OUTSIDE-THE-WORKSPACE'));
     const missing = await preview(engine, '@file nothing_like_it.rs');
     assert.deepEqual(missing.messages, []);
     assert.equal(missing.highlight[1]!.ok, false);
@@ -132,6 +143,9 @@ describe('@-commands through the engine (--ast --vecdb)', () => {
     assert.match(page, /The area of a simple polygon from its vertices\./);
     assert.match(page, /\* Sum the cross products/);
     for (const gone of ['SCRIPT-TEXT', 'color:red', 'Home | About', '<b>']) assert.ok(!page.includes(gone), gone);
+    const huge = (await preview(engine, `@web ${webUrl.replace('/shoelace', '/huge')}`)).messages[0]!.content as string;
+    assert.ok(huge.endsWith('[page cut at 100000 characters]'));
+    assert.ok(huge.length < 110_000);
     const offline = await preview(engine, '@web http://no-such-host.invalid/page');
     assert.deepEqual(offline.messages, []);
     assert.match(offline.highlight[1]!.reason, /cannot fetch http:\/\/no-such-host\.invalid\/page: .*offline/);

@@ -378,9 +378,23 @@ export class AtCommandsService {
   }
 }
 
+/** Bytes of a page read at most: a page is read for its text, and a huge one must not fill memory. */
+const MAX_WEB_BYTES = 4 * 1024 * 1024;
+
 async function fetchPage(url: string, signal: AbortSignal): Promise<WebPage> {
   const response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' } });
-  return { url: response.url || url, status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  while (reader && size < MAX_WEB_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader?.cancel().catch(() => undefined);
+  const body = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_WEB_BYTES));
+  return { url: response.url || url, status: response.status, contentType: response.headers.get('content-type') ?? '', body };
 }
 
 /** Readable text of an HTML page: scripts, styles and navigation left out, links kept as text. */

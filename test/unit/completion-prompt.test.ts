@@ -9,6 +9,8 @@ import { matchGolden, takeCursor } from './completion-golden';
 const ROOT = join(__dirname, '..', 'fixtures', 'completion', 'prompt');
 
 interface Case {
+  /** The format family when it is not the folder's name (which then names a variant). */
+  family?: string;
   model: FimModelInfo;
   path: string;
   repoName: string;
@@ -26,8 +28,9 @@ describe('FIM prompt goldens, counted with real tokenizers', () => {
       const { text, line, character } = takeCursor(readFileSync(join(dir, input), 'utf8'));
       const format = fimFormatFor(spec.model);
       assert.ok(format, `${name}: the model has a FIM format`);
-      assert.equal(format.family, name, 'the family is the one the fixture is for');
-      const counter = familyCounter(name);
+      const family = spec.family ?? name;
+      assert.equal(format.family, family, 'the family is the one the fixture is for');
+      const counter = familyCounter(family);
       const fim = await buildFimPrompt({ format, path: spec.path, repoName: spec.repoName, text, cursor: { line, character }, context: spec.context, multiline: spec.multiline }, spec.budget, counter);
 
       // The count is the real tokenizer's count of the whole prompt, inside the limit.
@@ -40,7 +43,7 @@ describe('FIM prompt goldens, counted with real tokenizers', () => {
       assert.ok(fim.tokens / fim.limit > 0.95, `fill ${fim.tokens}/${fim.limit}`);
 
       const summary = {
-        tokenizer: FAMILY_TOKENIZERS[name]!.label,
+        tokenizer: FAMILY_TOKENIZERS[family]!.label,
         family: format.family, order: format.order,
         tokens: fim.tokens, limit: fim.limit, contextLimit: fim.contextLimit, contextTokens: fim.contextTokens,
         contextUsed: fim.contextUsed.map((s) => `${s.source} ${s.path}:${s.startLine ?? ''}-${s.endLine ?? ''}`),

@@ -8,6 +8,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { AtCommandPreviewResponse } from '../../src/protocol/at-commands';
 import type { ChatContextFile } from '../../src/protocol/chat';
@@ -203,6 +204,12 @@ describe('@-commands with the indexes off', () => {
     engine = await startEngineProcess({ args: ['--workspace-folder', ws] });
   });
   after(async () => engine?.stop());
+
+  it('@file reads the editor\'s unsaved text', async () => {
+    const uri = pathToFileURL(join(ws, 'docs/usage.md')).href;
+    assert.equal((await postJson(engine, '/v1/lsp-did-changed', { uri, text: '# Usage\n\nUNSAVED EDIT\n' })).status, 200);
+    assert.deepEqual(contextFiles(await preview(engine, '@file docs/usage.md')), [{ file_name: join(ws, 'docs/usage.md'), file_content: '# Usage\n\nUNSAVED EDIT', line1: 1, line2: 3 }]);
+  });
 
   it('says which flag @definition, @references and @search need, while @file and @tree still work', async () => {
     const answer = await preview(engine, '@definition Point @references Point @search polygon @file README.md @tree');

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ChatEventEnvelope } from '../../src/protocol/chat';
+import type { ChatTools } from '../../server/services/chat/session-loop';
 import { tempDir } from '../helpers/engine-process';
 import { chatDelta, capsWith, scriptedChatModel, startChatHarness, usageChunk, type ChatHarness } from '../helpers/scripted-chat-upstream';
 import { chatBody, startScriptedUpstream, type ScriptedReply, type ScriptedUpstream } from '../helpers/scripted-upstream';
@@ -222,7 +223,7 @@ describe('chat sessions over SSE', () => {
     for (const [body, reason] of [
       [{ type: 'user_message', content: 'x' }, /client_request_id/],
       [{ client_request_id: 'u1', type: 'shout', content: 'x' }, /unknown command type "shout"/],
-      [{ client_request_id: 'u2', type: 'tool_decision', tool_call_id: 'c', accepted: true }, /not supported yet/],
+      [{ client_request_id: 'u2', type: 'tool_decision', tool_call_id: 'c', accepted: true }, /not supported: this engine runs no tools/],
       [{ client_request_id: 'u3', type: 'retry_from_index', index: -1, content: 'x' }, /index/],
       [[1, 2], /JSON object/],
     ] as Array<[unknown, RegExp]>) {
@@ -264,6 +265,49 @@ describe('chat sessions when the model cannot answer', () => {
       const answer = await events.nextOf('message_added', (e) => e.message.role === 'assistant');
       assert.equal(answer.message.content, 'back');
       await events.nextOf('runtime_updated', (e) => e.state === 'idle');
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('the session loop with tools plugged in', () => {
+  it('runs the tools an answer calls and asks the model again with their results', async () => {
+    const replies: ScriptedReply[] = [
+      { kind: 'sse', events: [chatDelta({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'cat', arguments: '{"path":"a.py"}' } }] }), chatDelta({}, 'tool_calls')] },
+      turn('a.py prints 1'),
+    ];
+    const upstream = await startScriptedUpstream((r) => (r.body.stream ? replies.shift()! : { kind: 'json', body: chatBody('T') }));
+    const ran: string[] = [];
+    const tools: ChatTools = {
+      definitionsFor: () => [{ type: 'function', function: { name: 'cat', parameters: { type: 'object' } } }],
+      afterAnswer: async (state, answer) => {
+        for (const call of answer.tool_calls ?? []) {
+          ran.push(`${call.function.name} ${call.function.arguments}`);
+          state.addMessage({ message_id: `tool-${call.id}`, role: 'tool', tool_call_id: call.id, content: 'print(1)' });
+        }
+        return 'continue';
+      },
+      command: async () => 'stop',
+    };
+    const harness = await startChatHarness({ caps: capsWith([scriptedChatModel(upstream.url)]), projectRoot: null, sessions: { tools } });
+    try {
+      const events = await harness.subscribe('agent');
+      await harness.command('agent', { client_request_id: 'g1', type: 'user_message', content: 'what does a.py do?' });
+      await events.nextOf('runtime_updated', (e) => e.state === 'executing_tools');
+      const final = await events.nextOf('message_added', (e) => e.message.role === 'assistant');
+      assert.equal(final.message.content, 'a.py prints 1');
+      await events.nextOf('runtime_updated', (e) => e.state === 'idle');
+      assert.deepEqual(ran, ['cat {"path":"a.py"}']);
+      const [first, second] = upstream.requests.filter((r) => r.body.stream);
+      assert.equal(first!.body.tools[0].function.name, 'cat');
+      assert.deepEqual(second!.body.messages.slice(-2), [
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'cat', arguments: '{"path":"a.py"}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: 'print(1)' },
+      ]);
+      const decided = await harness.command('agent', { client_request_id: 'g2', type: 'tool_decision', tool_call_id: 'call_1', accepted: true });
+      assert.equal(decided.status, 202);
     } finally {
       await harness.close();
       await upstream.close();

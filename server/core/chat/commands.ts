@@ -55,9 +55,21 @@ export function parseCommand(body: unknown): ParsedCommand {
     }
     case 'abort':
       return okCommand({ client_request_id: id, type });
+    case 'tool_decision':
+      if (typeof raw.tool_call_id !== 'string' || typeof raw.accepted !== 'boolean') return malformed('tool_decision needs `tool_call_id` (string) and `accepted` (boolean)');
+      return okCommand({ client_request_id: id, type, tool_call_id: raw.tool_call_id, accepted: raw.accepted });
+    case 'tool_decisions': {
+      const decisions = raw.decisions;
+      const valid = Array.isArray(decisions) && decisions.every((d) => typeof d?.tool_call_id === 'string' && typeof d?.accepted === 'boolean');
+      if (!valid) return malformed('tool_decisions needs `decisions`: [{tool_call_id, accepted}]');
+      return okCommand({ client_request_id: id, type, decisions: (decisions as Array<{ tool_call_id: string; accepted: boolean }>).map(({ tool_call_id, accepted }) => ({ tool_call_id, accepted })) });
+    }
+    case 'ide_tool_result':
+      if (typeof raw.tool_call_id !== 'string' || typeof raw.content !== 'string') return malformed('ide_tool_result needs `tool_call_id` and `content` strings');
+      if (raw.tool_failed !== undefined && typeof raw.tool_failed !== 'boolean') return malformed('`tool_failed` must be a boolean');
+      return okCommand({ client_request_id: id, type, tool_call_id: raw.tool_call_id, content: raw.content, tool_failed: raw.tool_failed === true });
     default:
-      // tool_decision, tool_decisions and ide_tool_result: the agent's tools plug in here.
-      return malformed(`command '${type}' is not supported yet: this engine has no tools`);
+      return malformed(`unknown command type '${type}'`);
   }
 }
 

@@ -14,7 +14,7 @@ import { wantsTitle } from '../../core/chat/title';
 import { toTrajectory, type LoadedChat } from '../../core/chat/trajectory';
 import type { Logger } from '../logger';
 import type { UpstreamClient } from '../upstream/upstream-client';
-import { runTurn, type TurnDeps } from './session-loop';
+import { runTurn, type ToolCommand, type TurnDeps } from './session-loop';
 import { SseFanout, sseFrame, type SseOptions, type SseTarget } from './sse-fanout';
 import { generateTitle } from './title-generator';
 import type { TrajectoriesStore } from './trajectories-store';
@@ -85,6 +85,10 @@ export class ChatSession {
     if (state.queue.length >= (this.deps.maxQueue ?? MAX_CHAT_QUEUE)) {
       state.ack(id, false, { error: 'queue full' });
       return { status: 429, body: { status: 'queue_full' } };
+    }
+    if (isToolCommand(request) && !this.deps.tools) {
+      state.ack(id, false, { error: 'no tools' });
+      return { status: 400, body: { detail: `command '${request.type}' is not supported: this engine runs no tools yet` } };
     }
     if ((request.type === 'update_message' || request.type === 'remove_message') && !state.messages.some((m) => m.message_id === request.message_id)) {
       state.ack(id, false, { error: `no message '${request.message_id}'` });
@@ -175,6 +179,11 @@ export class ChatSession {
       case 'remove_message':
         if (!state.removeMessage(request.message_id) || !request.regenerate) return;
         break;
+      case 'tool_decision':
+      case 'tool_decisions':
+      case 'ide_tool_result':
+        if (!this.deps.tools || (await this.deps.tools.command(state, request, signal)) !== 'continue') return;
+        break;
       default:
         return;
     }
@@ -220,4 +229,8 @@ export class ChatSession {
       }
     }).finally(() => (this.titling = false));
   }
+}
+
+function isToolCommand(request: ChatCommandRequest): request is ToolCommand {
+  return request.type === 'tool_decision' || request.type === 'tool_decisions' || request.type === 'ide_tool_result';
 }

@@ -9,6 +9,7 @@ import type { CapsResult } from '../caps-service';
 import type { Logger } from '../logger';
 import type { UpstreamClient } from '../upstream/upstream-client';
 import { ChatSession, type ChatSessionDeps } from './chat-session';
+import type { ChatTools } from './session-loop';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse-fanout';
 import type { TrajectoriesStore } from './trajectories-store';
 import { passThroughTurnContext, type TurnContext } from './turn-context-contract';
@@ -24,6 +25,8 @@ export interface ChatSessionsOptions {
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;
   onRequestSent?: () => void;
+  /** The agent's tools (next issue); without them chats offer the model no tools. */
+  tools?: ChatTools;
 }
 
 /** Refact's stream idle limit; also the wait for a slow local model's first token. */
@@ -44,6 +47,7 @@ export class ChatSessions {
       firstByteTimeoutMs: options.firstByteTimeoutMs ?? STREAM_TIMEOUT_MS,
       idleTimeoutMs: options.idleTimeoutMs ?? STREAM_TIMEOUT_MS,
       onRequestSent: options.onRequestSent,
+      tools: options.tools,
       newId: randomUUID,
       now: () => new Date().toISOString(),
       sse: { ...DEFAULT_SSE_OPTIONS, ...options.sse },

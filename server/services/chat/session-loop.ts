@@ -4,7 +4,8 @@
  * same way, `runtime_updated {state: "error", error}` with a reason that names the provider, and
  * leaves the chat ready for the next command; an abort closes the upstream socket at once.
  */
-import type { DeltaOp } from '../../../src/protocol/chat';
+import type { AssistantMessage, ChatCommandRequest, ChatThread, DeltaOp } from '../../../src/protocol/chat';
+import type { ToolDefinition } from '../../../src/protocol/openai';
 import type { Caps, ChatModelRecord } from '../../core/caps/model';
 import { resolveChatModel } from '../../core/caps/resolve-model';
 import { ToolCallMerger } from '../../core/chat/delta';
@@ -25,6 +26,25 @@ export interface TurnDeps {
   idleTimeoutMs: number;
   /** Called when the request is about to leave (the bench's "engine overhead" mark). */
   onRequestSent?: () => void;
+  /** The agent's tools; without them the model is offered none and tool commands are refused. */
+  tools?: ChatTools;
+}
+
+/** A guard against a model that calls tools forever within one user turn. */
+const MAX_TOOL_STEPS = 50;
+
+export type ToolCommand = Extract<ChatCommandRequest, { type: 'tool_decision' | 'tool_decisions' | 'ide_tool_result' }>;
+
+/**
+ * Where the agent's tools plug into the session loop (the next issue implements it): the tool
+ * definitions offered to the model, what happens after an answer that calls tools (run them,
+ * add `tool` messages through the state, or pause with `pause_required`), and the tool commands.
+ * `continue` asks the model again; `stop` ends the turn (the tools set the runtime state).
+ */
+export interface ChatTools {
+  definitionsFor(thread: ChatThread, model: ChatModelRecord): ToolDefinition[];
+  afterAnswer(state: ChatSessionState, answer: AssistantMessage, signal: AbortSignal): Promise<'continue' | 'stop'>;
+  command(state: ChatSessionState, request: ToolCommand, signal: AbortSignal): Promise<'continue' | 'stop'>;
 }
 
 /** Refact's default answer budget; a quarter of the window at most. */
@@ -55,15 +75,28 @@ export function chooseModel(caps: CapsResult, requested: string): { ok: true; mo
 }
 
 /**
- * Runs one turn on `state`. The caller owns the abort signal; an aborted turn drops its draft
- * (Refact's behaviour) and returns to idle. `earlierWarnings` come from expanding the user's
- * message and are shown with the answer.
+ * Runs one turn on `state`: the model answers, and while it calls tools (and the tools service
+ * says go on) it is asked again with their results. The caller owns the abort signal; an aborted
+ * turn drops its draft (Refact's behaviour) and returns to idle. `earlierWarnings` come from
+ * expanding the user's message and are shown with the answer.
  */
 export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: AbortSignal, earlierWarnings: readonly string[] = []): Promise<void> {
+  let warnings = earlierWarnings;
+  for (let step = 0; step < MAX_TOOL_STEPS; step++) {
+    const answer = await answerOnce(state, deps, signal, warnings);
+    warnings = [];
+    if (!answer || !deps.tools || !answer.tool_calls?.length || signal.aborted) return;
+    if ((await deps.tools.afterAnswer(state, answer, signal)) !== 'continue' || signal.aborted) return;
+  }
+  state.setRuntime('error', `stopped after ${MAX_TOOL_STEPS} model calls in one turn`);
+}
+
+/** One model call streamed into a draft; the finished message, or null when the call failed or was aborted. */
+async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: AbortSignal, earlierWarnings: readonly string[]): Promise<AssistantMessage | null> {
   const chosen = chooseModel(await deps.caps.getCaps(), state.thread.model);
   if (!chosen.ok) {
     state.setRuntime('error', chosen.error);
-    return;
+    return null;
   }
   const model = chosen.model;
   state.startStream();
@@ -79,6 +112,7 @@ export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: A
       temperature: model.default_temperature,
       reasoningStyle: model.supports_reasoning,
       boostReasoning: state.thread.boost_reasoning && model.supports_boost_reasoning,
+      tools: deps.tools?.definitionsFor(state.thread, model),
     };
     const merger = new ToolCallMerger();
     let finishReason: string | null = null;
@@ -95,15 +129,17 @@ export async function runTurn(state: ChatSessionState, deps: TurnDeps, signal: A
       if (piece.finishReason) finishReason = piece.finishReason;
     }
     if (signal.aborted) throw abortError();
-    state.finishStream(finishReason ?? 'stop');
+    const runsTools = !!deps.tools && merger.size > 0;
+    return state.finishStream(finishReason ?? 'stop', runsTools ? 'executing_tools' : 'idle');
   } catch (error) {
     if (signal.aborted || (error instanceof UpstreamError && error.kind === 'aborted')) {
       state.abortStream();
-      return;
+      return null;
     }
     const reason = error instanceof UpstreamError ? error.message : `provider '${providerOf(model.id)}': ${(error as Error).message}`;
     if (!(error instanceof UpstreamError)) deps.logger.error(`chat ${state.chatId}: turn failed: ${(error as Error).stack ?? reason}`);
     state.failStream(reason);
+    return null;
   }
 }
 

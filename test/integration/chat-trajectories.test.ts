@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TrajectoryEvent } from '../../src/protocol/chat';
 import { SseParser } from '../../server/core/upstream/sse-parser';
-import { tempDir } from '../helpers/engine-process';
+import { eventually, tempDir } from '../helpers/engine-process';
 import { capsWith, chatDelta, openEventStream, scriptedChatModel, startChatHarness, startCueUpstream, usageChunk } from '../helpers/scripted-chat-upstream';
 import { chatBody, startScriptedUpstream } from '../helpers/scripted-upstream';
 
@@ -72,6 +72,31 @@ describe('chat trajectories', () => {
       assert.equal((await fetch(`${harness.baseUrl}/v1/trajectories/t1`, { method: 'DELETE' })).status, 200);
       assert.equal((await raw.next((e) => e.type === 'deleted')).id, 't1');
       raw.close();
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
+  });
+
+  it('keeps a bounded number of chats in memory and reloads an evicted one from disk', async () => {
+    const upstream = await startScriptedUpstream((r) => (r.body.stream ? streamTurn('ok') : { kind: 'json', body: chatBody('Title') }));
+    const harness = await startChatHarness({ caps: capsWith([scriptedChatModel(upstream.url)]), projectRoot: tempDir('chat-evict'), sessions: { maxLiveChats: 2 } });
+    try {
+      const first = (await harness.sessions.get('e1'))!;
+      const events = await harness.subscribe('e1');
+      await harness.command('e1', { client_request_id: 'r', type: 'user_message', content: 'remember me' });
+      await events.nextOf('title_updated');
+      events.close();
+      await eventually('the closed subscriber to be gone', async () => (first.subscriberCount === 0 ? true : null));
+      await first.whenIdle();
+      await first.flush();
+      await harness.sessions.get('e2');
+      await harness.sessions.get('e3');
+      const again = (await harness.sessions.get('e1'))!;
+      assert.notEqual(again, first, 'e1 was dropped from memory');
+      const snapshot = await (await harness.subscribe('e1')).nextOf('snapshot');
+      assert.deepEqual(snapshot.messages.map((m) => m.content), ['remember me', 'ok']);
+      assert.equal(snapshot.thread.title, 'Title');
     } finally {
       await harness.close();
       await upstream.close();

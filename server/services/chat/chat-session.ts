@@ -70,6 +70,12 @@ export class ChatSession {
     return this.pumping || this.turn !== null;
   }
 
+  /** Nothing would be lost by dropping it from memory: idle, unwatched, and on disk (or empty). */
+  get evictable(): boolean {
+    const saved = this.state.messages.length === 0 || (this.deps.trajectories !== null && this.savedVersion === this.state.version && !this.saving);
+    return !this.busy && !this.titling && this.fanout.size === 0 && saved;
+  }
+
   command(request: ChatCommandRequest): CommandAnswer {
     const state = this.state;
     const id = request.client_request_id;

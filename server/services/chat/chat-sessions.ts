@@ -22,6 +22,8 @@ export interface ChatSessionsOptions {
   turnContext?: TurnContext;
   sse?: Partial<SseOptions>;
   maxQueue?: number;
+  /** Chats kept in memory before idle, saved, unwatched ones are dropped (they reload from disk). */
+  maxLiveChats?: number;
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;
   onRequestSent?: () => void;
@@ -31,10 +33,14 @@ export interface ChatSessionsOptions {
 
 /** Refact's stream idle limit; also the wait for a slow local model's first token. */
 const STREAM_TIMEOUT_MS = 120_000;
+const MAX_LIVE_CHATS = 64;
 
 export class ChatSessions {
   private readonly sessions = new Map<string, Promise<ChatSession>>();
+  /** The same chats once loaded, oldest first, for eviction. */
+  private readonly live = new Map<string, ChatSession>();
   private readonly deps: ChatSessionDeps;
+  private readonly maxLive: number;
   private closed = false;
 
   constructor(options: ChatSessionsOptions) {
@@ -53,6 +59,7 @@ export class ChatSessions {
       sse: { ...DEFAULT_SSE_OPTIONS, ...options.sse },
       maxQueue: options.maxQueue,
     };
+    this.maxLive = options.maxLiveChats ?? MAX_LIVE_CHATS;
   }
 
   /** The chat, loaded or created; null for an id that cannot be a file name or after shutdown. */
@@ -60,11 +67,27 @@ export class ChatSessions {
     if (this.closed || !isSafeChatId(chatId)) return null;
     let session = this.sessions.get(chatId);
     if (!session) {
+      this.evict();
       const store = this.deps.trajectories;
-      session = (store ? store.load(chatId) : Promise.resolve(null)).then((loaded) => new ChatSession(chatId, loaded, this.deps));
+      session = (store ? store.load(chatId) : Promise.resolve(null)).then((loaded) => {
+        const created = new ChatSession(chatId, loaded, this.deps);
+        this.live.set(chatId, created);
+        return created;
+      });
       this.sessions.set(chatId, session);
     }
     return session;
+  }
+
+  /** Keeps memory bounded: the oldest chats that can be reloaded from disk leave first. */
+  private evict(): void {
+    for (const [id, session] of this.live) {
+      if (this.sessions.size < this.maxLive) return;
+      if (!session.evictable) continue;
+      this.live.delete(id);
+      this.sessions.delete(id);
+      void session.dispose();
+    }
   }
 
   /** Stops every turn, saves every chat and closes every stream. */

@@ -233,6 +233,10 @@ describe('chat sessions over SSE', () => {
     }
     const badId = await harness.command('../etc', { client_request_id: 'x', type: 'abort' });
     assert.equal(badId.status, 400);
+    const noChat = await fetch(`${harness.baseUrl}/v1/chats/subscribe`);
+    assert.deepEqual([noChat.status, await noChat.json()], [400, { detail: 'chat_id required' }]);
+    const badChat = await fetch(`${harness.baseUrl}/v1/chats/subscribe?chat_id=a%2Fb`);
+    assert.equal(badChat.status, 400);
     // Text and images together are one multimodal message.
     turns.push(turn('a cat'));
     const ok = await harness.command('invalid', { client_request_id: 'good', type: 'user_message', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: png } }] });

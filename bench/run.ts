@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   retrieval: () => import('./retrieval'),
   'chat-context': () => import('./chat-context'),
   chat: () => import('./chat'),
+  tools: () => import('./tools'),
 };
 
 async function main(): Promise<void> {

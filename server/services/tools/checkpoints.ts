@@ -112,9 +112,10 @@ export class Checkpoints {
     return changes;
   }
 
+  /** The shadow repository is a cache: no user config, no fsync (a lost snapshot is only a lost undo). */
   private git(folder: string, args: string[], input?: string): Promise<string> {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.deps.shadowDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LANG: 'C' };
-    const config = ['-c', 'user.name=refact-ts', '-c', 'user.email=checkpoints@refact-ts.invalid', '-c', 'core.autocrlf=false', '-c', 'core.fileMode=false', '-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', '-c', 'core.quotePath=false'];
+    const config = ['-c', 'user.name=refact-ts', '-c', 'user.email=checkpoints@refact-ts.invalid', '-c', 'core.autocrlf=false', '-c', 'core.fileMode=false', '-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', '-c', 'core.fsync=none', '-c', 'core.quotePath=false'];
     return new Promise((resolvePromise, reject) => {
       const child = execFile('git', [`--git-dir=${this.gitDirOf(folder)}`, `--work-tree=${folder}`, ...config, ...args], { cwd: folder, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (error) reject(new CheckpointError(`git ${args[0]} failed: ${stderr.trim() || error.message}`));

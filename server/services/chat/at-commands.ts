@@ -16,7 +16,7 @@ import { renderTree, workspaceTree, type TreeInput, type WorkspaceTree } from '.
 import { formatLineRange, resolveLineRange, sliceLines, splitLineRange, countLines } from '../../core/chat/at-commands/line-range';
 import { completeAtCommand, type CompletionAnswer, type ParamSpec } from '../../core/chat/at-commands/completion';
 import { applyClips, findCommands, type AtMember, type Clip } from '../../core/chat/at-commands/parse';
-import { repairPath, shortPath } from '../../core/chat/at-commands/path-repair';
+import { nameIndex, repairPath, shortPath, type NameEntry } from '../../core/chat/at-commands/path-repair';
 import type { PrivacyVerdict } from '../../core/privacy';
 import type { ChatContextFile } from '../../../src/protocol/chat';
 import type { VdbSearchResult } from '../../../src/protocol/workspace';
@@ -92,6 +92,7 @@ const USAGE_CONTEXT_LINES = 2;
 
 export class AtCommandsService {
   private fileList: { at: number; files: Promise<string[]>; refreshing: boolean } | null = null;
+  private nameCache: { files: readonly string[]; names: NameEntry[] } | null = null;
 
   constructor(private readonly deps: AtCommandsDeps) {}
 
@@ -119,7 +120,7 @@ export class AtCommandsService {
     const { path, range } = splitLineRange(typed);
     const files = await this.files();
     if (path.trim() === '') return [...files].sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, topN).map((f) => shortPath(f, roots));
-    const repair = repairPath({ query: path, files, roots, limit: topN });
+    const repair = repairPath({ query: path, files, roots, limit: topN, names: this.namesOf(files) });
     const paths = repair.kind === 'exact' ? [repair.path] : repair.kind === 'none' ? [] : repair.paths;
     return paths.map((p) => shortPath(p, roots) + formatLineRange(range));
   }
@@ -139,6 +140,12 @@ export class AtCommandsService {
       });
     }
     return this.fileList.files;
+  }
+
+  /** The lower-cased names of the kept listing, made once per listing. */
+  private namesOf(files: readonly string[]): NameEntry[] {
+    if (this.nameCache?.files !== files) this.nameCache = { files, names: nameIndex(files) };
+    return this.nameCache.names;
   }
 
   private listNow(): Promise<string[]> {
@@ -196,7 +203,8 @@ export class AtCommandsService {
     const roots = this.deps.folders();
     const direct = await this.directPath(typed, roots);
     if (direct) return { ok: true, path: direct };
-    const repair = repairPath({ query: typed, files: await this.files(), roots });
+    const files = await this.files();
+    const repair = repairPath({ query: typed, files, roots, names: this.namesOf(files) });
     if (repair.kind === 'exact') return { ok: true, path: repair.path };
     if (repair.kind === 'none') return { ok: false, reason: `The path '${typed}' does not exist. There are no similar names either.` };
     // The closest name is taken, as Refact's path correction does, unless others are as close.

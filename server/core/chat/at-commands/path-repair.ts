@@ -20,6 +20,8 @@ export interface RepairInput {
   files: readonly string[];
   /** Workspace roots, for paths written relative to a root. */
   roots: readonly string[];
+  /** `nameIndex(files)`, when the caller keeps it. */
+  names?: readonly NameEntry[];
   limit?: number;
 }
 
@@ -31,48 +33,45 @@ export function repairPath(input: RepairInput): Repair {
   const limit = input.limit ?? 10;
   const query = input.query.replace(/\\/g, '/').replace(/^\.\//, '').trim();
   if (query === '') return { kind: 'none' };
-  const files = new Set(input.files);
-  if (query.startsWith('/') && files.has(query)) return { kind: 'exact', path: query };
-  const rooted = input.roots.map((root) => `${root.replace(/\/+$/, '')}/${query.replace(/^\/+/, '')}`).filter((p) => files.has(p));
+  // A few candidates are looked up in the list; a Set of thousands per question would cost more.
+  if (query.startsWith('/') && input.files.includes(query)) return { kind: 'exact', path: query };
+  const rooted = input.roots.map((root) => `${root.replace(/\/+$/, '')}/${query.replace(/^\/+/, '')}`).filter((p) => input.files.includes(p));
   if (rooted.length === 1) return { kind: 'exact', path: rooted[0]! };
   const tail = `/${query.replace(/^\/+/, '')}`;
   const suffix = input.files.filter((f) => f.endsWith(tail));
   if (suffix.length === 1) return { kind: 'exact', path: suffix[0]! };
   if (suffix.length > 1) return { kind: 'suffix', paths: suffix.sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, limit) };
-  return fuzzy(query, input.files, limit);
+  return fuzzy(query, input.names ?? nameIndex(input.files), limit);
 }
 
-interface NameEntry {
+export interface NameEntry {
   path: string;
   lower: string;
   name: string;
   stem: string;
 }
 
-/** Lower-cased names per file list: a list is asked about many times while it is kept. */
-const names = new WeakMap<readonly string[], NameEntry[]>();
-
-function entries(files: readonly string[]): NameEntry[] {
-  let list = names.get(files);
-  if (!list) {
-    list = files.map((path) => {
-      const lower = path.toLowerCase();
-      const name = baseName(lower);
-      return { path, lower, name, stem: name.replace(/\.[^.]+$/, '') };
-    });
-    names.set(files, list);
-  }
-  return list;
+/**
+ * Lower-cased names of a file list, made once per list: a kept list is asked about many times
+ * (pass it as `RepairInput.names`).
+ */
+export function nameIndex(files: readonly string[]): NameEntry[] {
+  return files.map((path) => {
+    const lower = path.toLowerCase();
+    const name = baseName(lower);
+    return { path, lower, name, stem: name.replace(/\.[^.]+$/, '') };
+  });
 }
 
-function fuzzy(query: string, files: readonly string[], limit: number): Repair {
+function fuzzy(query: string, entries: readonly NameEntry[], limit: number): Repair {
+  const bag = new Int32Array(128);
   const wantedName = baseName(query).toLowerCase();
   const wantedStem = wantedName.replace(/\.[^.]+$/, '');
   const folders = query.toLowerCase().split('/').slice(0, -1).filter((s) => s !== '');
   const scored: { path: string; score: number }[] = [];
-  for (const entry of entries(files)) {
+  for (const entry of entries) {
     // A name typed without its extension (`point` for `point.ts`) is as good as the full name.
-    const score = Math.max(closeScore(entry.name, wantedName), closeScore(entry.stem, wantedStem) * 0.95);
+    const score = Math.max(closeScore(entry.name, wantedName, bag), closeScore(entry.stem, wantedStem, bag) * 0.95);
     if (score <= 0) continue;
     const folderBonus = folders.length ? folders.filter((f) => entry.lower.includes(`/${f}/`)).length / folders.length : 0;
     scored.push({ path: entry.path, score: score + 0.2 * folderBonus });
@@ -89,16 +88,14 @@ export function shortPath(path: string, roots: readonly string[]): string {
   return root ? path.slice(root.replace(/\/+$/, '').length + 1) : path;
 }
 
-/** Character counts, reused between calls; codes share buckets modulo 128, which keeps a lower bound. */
-const bag = new Int32Array(128);
-
 /**
  * `nameScore` (prefix, substring, letters in order, then a typo or two), with its typo check
  * bounded: a typo scores `0.35 − 0.1 × edits`, so only up to three edits count, and names whose
  * letter counts differ by more than twice that (an edit changes at most two counts) are passed
- * over without computing a distance.
+ * over without computing a distance. `bag` is scratch space for the counts; character codes
+ * share its 128 buckets, which keeps the difference a lower bound.
  */
-function closeScore(name: string, wanted: string): number {
+function closeScore(name: string, wanted: string, bag: Int32Array): number {
   if (wanted === '' || name.includes(wanted) || isSubsequence(wanted, name)) return nameScore(name, wanted);
   const allowed = Math.min(3, Math.max(1, Math.floor(wanted.length / 4)));
   if (Math.abs(name.length - wanted.length) > allowed) return 0;

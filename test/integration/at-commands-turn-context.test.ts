@@ -107,6 +107,15 @@ describe('chat turn context (real privacy, instructions, customization and token
     assert.match(refused.warnings[0]!, /the active file is not attached: .*keys\.py is blocked by privacy rule '\*\/private\/\*'/);
   });
 
+  it('attaches local-only files for a thread on a local model only', async () => {
+    const local = await context.expandUserMessage(thread({ model: 'local/chat' }), '@file secret_passwords.txt', signal);
+    assert.ok(JSON.stringify(local.contextMessages).includes(PASSWORD));
+    assert.deepEqual(local.warnings, []);
+    const remote = await context.expandUserMessage(thread({ model: 'remote/chat' }), '@file secret_passwords.txt', signal);
+    assert.deepEqual(remote.contextMessages, []);
+    assert.match(remote.warnings[0]!, /secret_passwords\.txt may only be sent to servers you control/);
+  });
+
   it('sends the mode\'s system prompt with every project instruction file, then the context as text', async () => {
     const expanded = await context.expandUserMessage(thread(), '@file utils.ts explain', signal);
     const question = user('@file utils.ts explain');

@@ -103,13 +103,15 @@ interface Entry {
 class TurnContext implements TurnContextService {
   constructor(private readonly deps: TurnContextDeps) {}
 
-  async expandUserMessage(_thread: ChatThread, content: ChatUserContent, signal: AbortSignal, editor?: EditorContext): Promise<{ contextMessages: ChatMessage[]; warnings: string[] }> {
-    // Attached now for any model; `prepareRequest` drops what the model of each request may not see.
-    const run = await this.deps.atCommands.execute(textOf(content), { signal, modelIsLocal: true });
+  async expandUserMessage(thread: ChatThread, content: ChatUserContent, signal: AbortSignal, editor?: EditorContext): Promise<{ contextMessages: ChatMessage[]; warnings: string[] }> {
+    // Privacy for the thread's model now (a model that cannot be resolved counts as remote), and
+    // again in `prepareRequest` for the model of each request, should the user switch models.
+    const local = await this.isLocal(thread.model);
+    const run = await this.deps.atCommands.execute(textOf(content), { signal, modelIsLocal: local });
     const warnings = [...run.warnings];
     const files = [...run.contextFiles];
     if (editor?.active_file) {
-      const active = await this.activeFile(editor.active_file);
+      const active = await this.activeFile(editor.active_file, local);
       if (typeof active === 'string') warnings.push(active);
       else if (!files.some((f) => f.file_name === active.file_name && f.line1 <= active.line1 && f.line2 >= active.line2)) files.unshift(active);
     }
@@ -117,6 +119,11 @@ class TurnContext implements TurnContextService {
     if (files.length) contextMessages.push({ message_id: randomUUID(), role: 'context_file', content: encodeContextFiles(files) });
     for (const text of run.plainTexts) contextMessages.push({ message_id: randomUUID(), role: 'plain_text', content: text });
     return { contextMessages, warnings };
+  }
+
+  private async isLocal(modelName: string): Promise<boolean> {
+    const model = (await this.deps.resolveModel?.(modelName)) ?? null;
+    return model ? modelIsLocal(model, this.deps.ownHosts) : false;
   }
 
   /**
@@ -145,10 +152,10 @@ class TurnContext implements TurnContextService {
   }
 
   /** The selection, or the lines around the cursor, or the whole file; a string says why none. */
-  private async activeFile(active: ChatActiveFile): Promise<ChatContextFile | string> {
+  private async activeFile(active: ChatActiveFile, local: boolean): Promise<ChatContextFile | string> {
     const path = uriToPath(active.file_name);
     if (!path) return `the active file '${active.file_name}' is not a file path`;
-    const verdict = await this.deps.privacy.check(path, true);
+    const verdict = await this.deps.privacy.check(path, local);
     if (!verdict.allowed) return `the active file is not attached: ${verdict.reason}`;
     if (active.selection && active.line1 && active.line2) {
       return { file_name: path, file_content: active.selection, line1: active.line1, line2: active.line2 };

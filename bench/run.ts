@@ -10,6 +10,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'ast-parse': () => import('./ast-parse'),
   'ast-engine': () => import('./ast-engine'),
   retrieval: () => import('./retrieval'),
+  completion: () => import('./completion'),
   'chat-context': () => import('./chat-context'),
   chat: () => import('./chat'),
   tools: () => import('./tools'),

@@ -2,6 +2,7 @@
  * The completion half of the composition root: the services code completion needs, wired from
  * what `main.ts` already has, each registered with the engine's lifetime.
  */
+import { join } from 'node:path';
 import type { AstIndexService } from '../ast-index-service';
 import type { CapsService } from '../caps-service';
 import type { DocumentsService } from '../documents';
@@ -48,7 +49,8 @@ export function startCompletion(lifetime: Lifetime, parts: CompletionParts): Com
       const { WorkerPool } = await import('../worker-pool');
       pool = ownPool = new WorkerPool({ workersDir: parts.workersDir, threads: 1, logger: parts.logger });
     }
-    return new TokenizerService({ pool, cacheDir: parts.cacheDir, caps: parts.caps, fetch: parts.fetch, logger: parts.logger });
+    // Counting in this thread saves the pool's round trip, which a prompt pays several times per keystroke.
+    return new TokenizerService({ pool, cacheDir: parts.cacheDir, caps: parts.caps, fetch: parts.fetch, logger: parts.logger, countInThread: join(parts.workersDir, 'count.js') });
   });
   lifetime.push('completion worker pool', () => ownPool?.dispose());
   const sources = new ContextSources({

@@ -162,7 +162,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         telemetryRoutes(new TelemetryLog()),
         completionRoutes(completion),
         atCommandRoutes({ atCommands, preview: (messages, model, signal) => turnContext.preview(messages, model, signal) }),
-        toolRoutes({ registry: tools.registry, integrations: tools.integrations, folders: () => workspace.list() }),
+        toolRoutes({ registry: tools.registry, integrations: tools.integrations, folders: () => workspace.list(), chats: tools.chats }),
         checkpointRoutes({ checkpoints: tools.checkpoints }),
       ],
     });

@@ -9,6 +9,7 @@ import type { ChatToolCall } from './chat';
 export const ToolRoutes = {
   tools: '/v1/tools',
   checkConfirmation: '/v1/tools-check-if-confirmation-needed',
+  execute: '/v1/tools-execute',
   fileEditDryRun: '/v1/file_edit_tool_dry_run',
   checkpointsPreview: '/v1/checkpoints-preview',
   checkpointsRestore: '/v1/checkpoints-restore',
@@ -82,6 +83,24 @@ export interface ToolPauseReason {
 export interface ToolsCheckConfirmationResponse {
   pause: boolean;
   pause_reasons: ToolPauseReason[];
+}
+
+/**
+ * `POST /v1/tools-execute`: runs the tool calls of the last assistant message that have no
+ * answer yet and answers the messages they add (`tool`, `context_file`, `diff`). Refact's body
+ * also carries `n_ctx`, `maxgen`, `subchat_tool_parameters`, `postprocess_parameters` and
+ * `style`; they are accepted and not needed here.
+ */
+export interface ToolsExecuteRequest {
+  messages: Array<{ role: string; content?: unknown; tool_calls?: ChatToolCall[] | null; tool_call_id?: string }>;
+  chat_id?: string;
+  model_name?: string;
+  meta?: { chat_id?: string; chat_mode?: string };
+}
+
+export interface ToolsExecuteResponse {
+  messages: Array<{ role: 'tool' | 'context_file' | 'diff'; content: string; tool_call_id: string; tool_failed?: boolean }>;
+  tools_ran: boolean;
 }
 
 /** One change of a file edit (Refact's `DiffChunk`); lines are 1-based, `lines_*` end with `\n`. */

@@ -6,15 +6,18 @@ import { buildApp } from '../../server/http/app';
 import { checkpointRoutes } from '../../server/http/routes/checkpoints';
 import { toolRoutes } from '../../server/http/routes/tools';
 import { createLogger } from '../../server/services/logger';
+import { ChatToolStates } from '../../server/services/tools/chat-tool-states';
 import type { ToolGroupResponse } from '../../src/protocol/tools';
 import { makeToolsKit } from './tools-kit';
 
 function appFor(kit: ReturnType<typeof makeToolsKit>, restored: Array<[string, unknown]> = []) {
+  const chats = new ChatToolStates();
+  chats.allow('trusting', 'shell');
   return buildApp({
     anyHost: false,
     logger: createLogger({ kind: 'stderr' }, 'error'),
     routes: [
-      toolRoutes({ registry: kit.registry, integrations: kit.integrations, folders: () => [kit.root], allowedForChat: (id) => new Set(id === 'trusting' ? ['shell'] : []) }),
+      toolRoutes({ registry: kit.registry, integrations: kit.integrations, folders: () => [kit.root], chats }),
       checkpointRoutes({ checkpoints: kit.checkpoints, onRestored: (chatId, list) => restored.push([chatId, list]) }),
     ],
   });

@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ChatToolCall } from '../../../src/protocol/chat';
-import { ToolRoutes, type FileEditDryRunResponse, type ToolGroupResponse, type ToolsCheckConfirmationResponse } from '../../../src/protocol/tools';
+import { ToolRoutes, type FileEditDryRunResponse, type ToolGroupResponse, type ToolsCheckConfirmationResponse, type ToolsExecuteResponse } from '../../../src/protocol/tools';
+import type { ChatToolStates } from '../../services/tools/chat-tool-states';
+import { toolResultMessages } from '../../services/tools/tool-registry';
 import type { ToolRegistry } from '../../services/tools/tool-registry';
 import type { ToolIntegrations } from '../../services/tools/integrations';
 import type { RouteModule } from '../app';
@@ -15,8 +17,8 @@ export interface ToolRouteDeps {
   registry: ToolRegistry;
   integrations: ToolIntegrations;
   folders: () => readonly string[];
-  /** Tools the user allowed for the whole chat (the session keeps them); none when absent. */
-  allowedForChat?: (chatId: string) => ReadonlySet<string>;
+  /** Each chat's tool state (files read, tools allowed for the chat), shared with the session. */
+  chats: ChatToolStates;
 }
 
 export function jsonBody(raw: unknown): Record<string, unknown> {
@@ -48,6 +50,18 @@ function toolCalls(value: unknown): ChatToolCall[] {
   return value as ChatToolCall[];
 }
 
+/** The calls of the last assistant message that no `tool` message answers yet. */
+function pendingCalls(value: unknown): ChatToolCall[] {
+  if (!Array.isArray(value) || !value.every((m) => typeof (m as { role?: unknown })?.role === 'string')) {
+    throw problem('Unprocessable', 'JSON problem: `messages` must be a list of messages with a role');
+  }
+  const messages = value as Array<{ role: string; tool_calls?: unknown; tool_call_id?: unknown }>;
+  const last = messages.map((m) => m.role).lastIndexOf('assistant');
+  if (last < 0 || !messages[last]!.tool_calls) return [];
+  const answered = new Set(messages.slice(last + 1).filter((m) => m.role === 'tool').map((m) => m.tool_call_id));
+  return toolCalls(messages[last]!.tool_calls).filter((c) => !answered.has(c.id));
+}
+
 export function toolRoutes(deps: ToolRouteDeps): RouteModule {
   return (app) => {
     app.get(ToolRoutes.tools, async (): Promise<ToolGroupResponse[]> => deps.registry.groups());
@@ -74,7 +88,31 @@ export function toolRoutes(deps: ToolRouteDeps): RouteModule {
         const meta = (typeof body.meta === 'object' && body.meta !== null ? body.meta : {}) as { chat_id?: unknown; chat_mode?: unknown };
         const chatId = typeof meta.chat_id === 'string' ? meta.chat_id : '';
         const mode = typeof meta.chat_mode === 'string' ? meta.chat_mode : 'AGENT';
-        return deps.registry.checkToolCalls(calls, deps.allowedForChat?.(chatId) ?? new Set(), mode);
+        return deps.registry.checkToolCalls(calls, chatId ? deps.chats.get(chatId).allowedForChat : new Set(), mode);
+      });
+      scope.post(ToolRoutes.execute, async (request, reply): Promise<ToolsExecuteResponse> => {
+        const body = jsonBody(request.body);
+        const pending = pendingCalls(body.messages);
+        const meta = (typeof body.meta === 'object' && body.meta !== null ? body.meta : {}) as { chat_id?: unknown; chat_mode?: unknown };
+        const chatId = typeof body.chat_id === 'string' ? body.chat_id : typeof meta.chat_id === 'string' ? meta.chat_id : '';
+        const mode = typeof meta.chat_mode === 'string' ? meta.chat_mode : 'AGENT';
+        const abort = new AbortController();
+        // A client that goes away stops the tools (a long shell command is killed).
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) abort.abort();
+        });
+        const state = deps.chats.get(chatId);
+        const messages: ToolsExecuteResponse['messages'] = [];
+        for (const call of pending) {
+          // No model is named here, so privacy treats it as a remote one (the stricter rule).
+          const ctx = { chatId, signal: abort.signal, roots: [...deps.folders()], files: state.files, modelIsLocal: false };
+          const result = await deps.registry.run(call.function.name, call.function.arguments, ctx, mode);
+          for (const m of toolResultMessages(call.id, result, () => '')) {
+            const { message_id: _id, ...rest } = m as typeof m & { tool_call_id: string };
+            messages.push(rest as ToolsExecuteResponse['messages'][number]);
+          }
+        }
+        return { messages, tools_ran: pending.length > 0 };
       });
       scope.post(ToolRoutes.fileEditDryRun, async (request): Promise<FileEditDryRunResponse> => {
         const { tool_name, tool_args } = jsonBody(request.body);

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ChatToolStates } from './chat-tool-states';
 import { Checkpoints } from './checkpoints';
 import { Editor, type FileChangeKind } from './editor';
 import { ToolIntegrations } from './integrations';
@@ -32,6 +33,8 @@ export interface ToolServices {
   integrations: ToolIntegrations;
   registry: ToolRegistry;
   checkpoints: Checkpoints;
+  /** Per-chat tool state, shared by the session loop and the tool routes. */
+  chats: ChatToolStates;
 }
 
 export function startTools(deps: ToolServicesDeps): ToolServices {
@@ -43,5 +46,5 @@ export function startTools(deps: ToolServicesDeps): ToolServices {
     ast: deps.ast, retrieval: deps.retrieval, fetchPage: deps.fetchPage, onShellSpawn: deps.onShellSpawn,
   });
   const checkpoints = new Checkpoints({ shadowDir: join(deps.cacheDir, 'checkpoints'), folders: deps.folders, onFileChanged: deps.onFileChanged });
-  return { editor, integrations, registry, checkpoints };
+  return { editor, integrations, registry, checkpoints, chats: new ChatToolStates() };
 }

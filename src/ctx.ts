@@ -6,21 +6,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { migrateLegacyApiKey, readApiKey } from './api-key';
 import { InlineCompletions } from './completion/inline-provider';
 import { getCaps } from './engine/engine-http';
-import { createEngineClient } from './engine/engine-session';
+import { EngineClient, type EngineRequests } from './engine/lsp-client';
 import { watchEngine } from './engine/engine-watch';
-import { planLaunch } from './engine/launch-plan';
+import { planLaunch, xDebugNotListening, XDEBUG_LSP_PORT } from './engine/launch-plan';
 import { RestartBudget } from './engine/restart-budget';
-import { xDebugNotListening } from './engine-launcher';
 import { engineFlags, engineIdentity, readSettings, SETTINGS_SECTION, SettingKeys, type ExtensionSettings } from './settings';
 import { StatusBar } from './status/status-bar';
 import { completionModel } from './status/status-state';
 
 interface Session {
-  client: LanguageClient;
+  client: EngineClient;
   httpPort: number;
   stopWatching: AbortController;
 }
@@ -70,9 +68,9 @@ export class Ctx {
     );
   }
 
-  runningClient(): LanguageClient | null {
+  runningClient(): EngineRequests | null {
     const client = this.session?.client;
-    return client && client.state === State.Running ? client : null;
+    return client?.isRunning ? client : null;
   }
 
   get httpPort(): number | null {
@@ -95,29 +93,40 @@ export class Ctx {
       baseEnv: process.env,
     });
     this.status.dispatch({ type: 'engine-starting', xDebug: s.xDebug });
-    // Asks for the caps again; the watcher sets it once the first start succeeded.
-    let refreshCaps = (): void => undefined;
-    const client = createEngineClient(plan, {
-      output: this.output,
-      budget: this.budget,
-      status: (event) => {
-        this.status.dispatch(event);
-        // An engine the client restarted after a crash has new caps to read.
-        if (event.type === 'engine-running') refreshCaps();
-      },
-      gaveUp: (reason) => this.engineGaveUp(reason),
-    });
+    const client = new EngineClient(plan, { output: this.output, status: (event) => this.status.dispatch(event), lost: (reason) => void this.engineLost(client, reason) }, String(this.extension.extension.packageJSON.version ?? ''));
     const session: Session = { client, httpPort: plan.httpPort, stopWatching: new AbortController() };
     this.session = session;
     try {
       await client.start();
     } catch (error) {
-      const reason = s.xDebug && /ECONNREFUSED|nothing listens/.test((error as Error).message) ? xDebugNotListening(8002) : (error as Error).message;
+      const message = (error as Error).message;
+      const reason = s.xDebug && /ECONNREFUSED/.test(message) ? xDebugNotListening(XDEBUG_LSP_PORT) : message;
+      await client.stop();
+      if (this.session === session) this.session = null;
       this.status.dispatch(s.xDebug ? { type: 'engine-unreachable', reason } : { type: 'engine-crashed', reason });
       throw new Error(reason);
     }
+    this.status.dispatch({ type: 'engine-running', httpPort: plan.httpPort });
     this.output.info(`engine ${s.xDebug ? 'connected (xDebug)' : 'started'}: HTTP 127.0.0.1:${plan.httpPort}`);
-    refreshCaps = watchEngine({ port: plan.httpPort, status: (event) => this.status.dispatch(event), indexing: () => Object.keys(this.status.state.progress).length > 0, signal: session.stopWatching.signal }).refresh;
+    watchEngine({ port: plan.httpPort, status: (event) => this.status.dispatch(event), indexing: () => Object.keys(this.status.state.progress).length > 0, signal: session.stopWatching.signal });
+  }
+
+  /** The engine went away on its own: start it again within the budget, else say so once. */
+  private async engineLost(client: EngineClient, reason: string): Promise<void> {
+    const session = this.session;
+    if (session?.client !== client) return;
+    session.stopWatching.abort();
+    this.session = null;
+    if (this.settings.xDebug) {
+      this.status.dispatch({ type: 'engine-unreachable', reason: `the engine on 127.0.0.1:${XDEBUG_LSP_PORT} went away (${reason})` });
+      return;
+    }
+    if (!this.budget.crashed(Date.now())) {
+      this.engineGaveUp(`${reason}; it stopped ${this.budget.maxRestarts + 1} times within ${Math.round(this.budget.windowMs / 60_000)} minutes`);
+      return;
+    }
+    this.output.warn(`engine: ${reason}; starting it again`);
+    await this.startEngine().catch((error) => this.output.error(`engine restart failed: ${(error as Error).message}`));
   }
 
   async stopEngine(): Promise<void> {
@@ -125,12 +134,7 @@ export class Ctx {
     this.session = null;
     if (!session) return;
     session.stopWatching.abort();
-    try {
-      if (session.client.isRunning()) await session.client.stop(2000);
-    } catch (error) {
-      this.output.warn(`engine stop: ${(error as Error).message}`);
-    }
-    await session.client.dispose().catch(() => undefined);
+    await session.client.stop();
   }
 
   /** A restart the user asked for (or a settings change) starts with a full crash budget. */

@@ -1,11 +1,10 @@
 /**
- * The language client's side of a launch plan (`engine/launch-plan.ts`): a child process over
- * stdio, or, with xDebug, a TCP connection to an engine the user runs, with a clear error when
- * nothing listens there.
+ * A launch plan (`engine/launch-plan.ts`) as vscode-languageclient `ServerOptions`, for LSP
+ * clients built on that library (the extension itself uses its thin `engine/lsp-client.ts`).
  */
 import { connect } from 'node:net';
 import type { ServerOptions, StreamInfo } from 'vscode-languageclient/node';
-import { planLaunch, XDEBUG_HTTP_PORT, XDEBUG_LSP_PORT, type LaunchPlan } from './engine/launch-plan';
+import { planLaunch, xDebugNotListening, XDEBUG_HTTP_PORT, XDEBUG_LSP_PORT, type LaunchPlan } from './engine/launch-plan';
 import { engineFlags, SETTING_DEFAULTS } from './settings';
 
 export { XDEBUG_HTTP_PORT, XDEBUG_LSP_PORT };
@@ -25,10 +24,6 @@ function connectXDebug(port: number): Promise<StreamInfo> {
       reject(new Error(error.code === 'ECONNREFUSED' ? xDebugNotListening(port) : `xDebug: cannot connect to the engine on 127.0.0.1:${port}: ${error.message}`)),
     );
   });
-}
-
-export function xDebugNotListening(port: number): string {
-  return `xDebug is on, but nothing listens on 127.0.0.1:${port}. Start the engine with \`--http-port ${XDEBUG_HTTP_PORT} --lsp-port ${XDEBUG_LSP_PORT}\`, or turn off the xDebug setting.`;
 }
 
 /** The older settings shape; kept for callers that plan a launch from it. */

@@ -6,7 +6,7 @@
  * prefetches the next suggestion) and asks VS Code for the next suggestion at once.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { EngineRequests } from '../engine/lsp-client';
 import type { GetCompletionsParams, GetCompletionsResult } from '../protocol/completion';
 import { AcceptCompletionRequest, GetCompletionsRequest } from '../protocol/lsp';
 import type { StatusEvent } from '../status/status-state';
@@ -17,7 +17,7 @@ import { skipReason } from './skip-rules';
 export const ACCEPTED_COMMAND = 'refactts.inlineAccepted';
 
 export interface InlineDeps {
-  client: () => LanguageClient | null;
+  client: () => EngineRequests | null;
   status: (event: StatusEvent) => void;
   options: () => { paused: boolean; model: string; maxTokens: number };
   log: vscode.LogOutputChannel;
@@ -26,6 +26,8 @@ export interface InlineDeps {
 export class InlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   readonly debounce = new DebouncePolicy();
   private manualPending = false;
+  /** Whether the current pause was already written to the log (once per pause, not per key). */
+  private pauseLogged = false;
   private readonly cleanups: vscode.Disposable[] = [];
 
   constructor(private readonly deps: InlineDeps) {
@@ -54,6 +56,9 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
     const editor = vscode.window.activeTextEditor;
     const hasSelection = editor?.document === document && !editor.selection.isEmpty && context.selectedCompletionInfo === undefined;
     const skip = skipReason({ scheme: document.uri.scheme, lineSuffix, documentChars: document.getText().length, paused: options.paused, manual, hasSelection });
+    if (skip === 'paused' && !this.pauseLogged) this.deps.log.info('completion is paused: no suggestions until it is resumed (Alt+Space still asks)');
+    if (skip === 'paused') this.pauseLogged = true;
+    else if (!options.paused) this.pauseLogged = false;
     if (skip) return null;
     const client = this.deps.client();
     if (!client) return null;

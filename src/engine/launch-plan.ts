@@ -44,3 +44,7 @@ export function planLaunch(input: LaunchInput): LaunchPlan {
   const env = { ...input.baseEnv, ELECTRON_RUN_AS_NODE: '1', REFACT_API_KEY: input.apiKey };
   return { kind: 'spawn', command: input.execPath, args, env, httpPort: input.httpPort, pingMessage: input.pingMessage };
 }
+
+export function xDebugNotListening(port: number): string {
+  return `xDebug is on, but nothing listens on 127.0.0.1:${port}. Start the engine with \`--http-port ${XDEBUG_HTTP_PORT} --lsp-port ${XDEBUG_LSP_PORT}\`, or turn off the xDebug setting.`;
+}

@@ -125,6 +125,10 @@ describe('@-commands through the engine (--ast --vecdb)', () => {
     assert.match(tree, /utils\.ts \[parseQuery, formatReply\]/);
     assert.match(tree, /README\.md/);
     for (const hidden of ['server.pem', 'keys.py', 'secret_passwords.txt']) assert.ok(!tree.includes(hidden), hidden);
+    // A folder named by its last part is found, and the tree shows it alone.
+    const sub = (await preview(engine, 'what is in @tree geometry')).messages[0]!.content as string;
+    assert.match(sub, /point\.py/);
+    assert.ok(!sub.includes('server.ts') && !sub.includes('README.md'), sub);
   });
 
   it('@search finds code by its words, without an embedding model', async () => {

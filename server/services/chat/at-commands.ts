@@ -332,12 +332,7 @@ export class AtCommandsService {
     if (roots.length === 0) return '@tree: the engine has no workspace folder';
     // Names of blocked files are left out too: their existence can be a secret.
     const files = (await this.files()).filter((f) => run.allowed(f).allowed);
-    const arg = run.args[0];
-    let under: string | undefined;
-    if (arg) {
-      const dir = roots.map((r) => `${r.replace(/\/+$/, '')}/${arg.text.replace(/^\.?\/+|\/+$/g, '')}`).find((d) => files.some((f) => f.startsWith(`${d}/`)));
-      under = dir;
-    }
+    const under = run.args[0] ? folderNamed(run.args[0].text, roots, files) : undefined;
     const tree = this.deps.ast ? this.deps.ast.tree({ files, under }) : workspaceTree(new AstIndex(), { roots, files, under, limits: { symbols: false } });
     run.out.plainTexts.push(renderTree(tree));
     return { clip: '', used: under ? 1 : 0 };
@@ -384,6 +379,27 @@ export class AtCommandsService {
     run.out.plainTexts.push(`${page.url}\n\n${text.trim()}`);
     return { clip: url.href, used: 1 };
   }
+}
+
+/**
+ * The folder `@tree` is asked for: below a root as written, else the shortest folder whose path
+ * ends with it (`geometry` for `src/geometry`); undefined when the word names no folder, and
+ * then it is not the command's argument.
+ */
+function folderNamed(typed: string, roots: readonly string[], files: readonly string[]): string | undefined {
+  const wanted = typed.replace(/^\.?\/+|\/+$/g, '');
+  if (wanted === '') return undefined;
+  const holds = (dir: string) => files.some((f) => f.startsWith(`${dir}/`));
+  const rooted = roots.map((r) => `${r.replace(/\/+$/, '')}/${wanted}`).find(holds);
+  if (rooted) return rooted;
+  let best: string | undefined;
+  for (const file of files) {
+    const at = file.indexOf(`/${wanted}/`);
+    if (at < 0) continue;
+    const dir = file.slice(0, at + wanted.length + 1);
+    if (roots.some((r) => dir.startsWith(`${r.replace(/\/+$/, '')}/`)) && (!best || dir.length < best.length)) best = dir;
+  }
+  return best;
 }
 
 /** Bytes of a page read at most: a page is read for its text, and a huge one must not fill memory. */

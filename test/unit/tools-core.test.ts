@@ -178,3 +178,13 @@ describe('output filter and cmdline tools', () => {
     assert.match(parseCmdlineTool('cmdline_x', { description: 'no command' }) as string, /command/);
   });
 });
+
+describe('web confirmation defaults', () => {
+  it('asks before fetching local and private addresses, not public ones', () => {
+    const rules = DEFAULT_CONFIRMATION.web!;
+    for (const url of ['http://127.0.0.1:8001/v1/graceful-shutdown', 'http://localhost/x', 'http://[::1]:80/', 'http://192.168.1.1/', 'http://10.0.0.5', 'http://172.20.0.1/', 'http://169.254.169.254/latest/meta-data']) {
+      assert.equal(decideConfirmation(url, rules, false).result, 'ask', url);
+    }
+    for (const url of ['https://example.com/', 'https://docs.python.org/3/', 'http://172.40.0.1/']) assert.equal(decideConfirmation(url, rules, false).result, 'run', url);
+  });
+});

@@ -155,6 +155,8 @@ export const BUILTIN_TOOLS: readonly ToolEntry[] = [
       p('output_limit', 'string', "Optional. Max lines to show (default: 200). Use higher values like '500' or 'all' to see more output."),
     ], ['url']),
     check: both(nonEmpty('url'), (args) => (/^https?:\/\/\S+$/i.test(str(args, 'url').trim()) ? null : 'Argument `url` must be an http:// or https:// address.')),
+
+    command: (args) => str(args, 'url').trim(),
   },
   {
     group: 'Integrations', readOnly: false,

@@ -15,11 +15,17 @@ export type ConfirmationVerdict =
   | { result: 'ask'; command: string; rule: string }
   | { result: 'deny'; command: string; rule: string };
 
-/** Refact's defaults: removing and moving files and running shell commands ask; nothing is denied. */
+/** Refact's defaults: removing and moving files and running shell commands ask; nothing is denied. `web` asks for local addresses. */
 export const DEFAULT_CONFIRMATION: Readonly<Record<string, ConfirmationRules>> = {
   rm: { ask_user: ['*'], deny: [] },
   mv: { ask_user: ['*'], deny: [] },
   shell: { ask_user: ['*'], deny: [] },
+  // The model must not reach this machine's or the local network's services (the engine's own
+  // routes among them) without the user seeing the address.
+  web: {
+    ask_user: ['*://localhost*', '*://127.*', '*://[[]::1]*', '*://0.*', '*://10.*', '*://192.168.*', '*://169.254.*', '*://172.1[6-9].*', '*://172.2[0-9].*', '*://172.3[01].*', '*://[[]f[cd]*', '*://[[]fe80*'],
+    deny: [],
+  },
 };
 
 export const NO_RULES: ConfirmationRules = { ask_user: [], deny: [] };

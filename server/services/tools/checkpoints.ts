@@ -31,8 +31,11 @@ export interface CheckpointPreview {
   reverted_to: string;
 }
 
-/** Never part of a snapshot: our own state that a restore must not rewind. */
-const EXCLUDES = ['.refact/trajectories/', '.git/'];
+/**
+ * Never part of a snapshot: our own state that a restore must not rewind, and dependency and
+ * cache folders (Refact leaves the indexing blocklist out too) that would make snapshots huge.
+ */
+const EXCLUDES = ['.refact/trajectories/', '.git/', 'node_modules/', '__pycache__/', '.venv/', 'venv/'];
 
 export class Checkpoints {
   constructor(private readonly deps: CheckpointsDeps) {}

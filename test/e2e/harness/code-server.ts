@@ -21,13 +21,17 @@ const QUIET_FLAGS = ['--disable-telemetry', '--disable-update-check', '--disable
 export interface CodeServerOptions {
   /** Workspace files by relative path. */
   files: Record<string, string>;
-  /** User settings (`User/settings.json`). */
+  /** User settings (`User/settings.json`), also written as the remote (Machine) settings. */
   settings: Record<string, unknown>;
+  /** Settings for the user's own file only (for example an application-scoped one). */
+  userOnlySettings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
   url: string;
   workspace: string;
+  /** code-server's user-data folder (settings, logs). */
+  userData: string;
   /** code-server's own output so far. */
   log(): string;
   /** Ends code-server and everything it started, then removes its folders. */
@@ -49,7 +53,11 @@ export async function startCodeServer(tools: E2eTools, vsix: string, options: Co
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   for (const [path, text] of Object.entries(options.files)) writeFileSync(join(dirs.workspace, path), text);
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...options.settings, ...options.userOnlySettings }, null, 2));
+  // In code-server the window is remote: settings with `machine` scope (Address URL, engine
+  // flags, xDebug) apply only from the remote (Machine) settings, as for a user of code-server.
+  mkdirSync(join(dirs.userData, 'Machine'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(options.settings, null, 2));
   const port = await freePort();
   const config = join(root, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -67,6 +75,7 @@ export async function startCodeServer(tools: E2eTools, vsix: string, options: Co
   const server: CodeServer = {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`,
     workspace: dirs.workspace,
+    userData: dirs.userData,
     log: () => readLog(logPath),
     stop: async () => {
       await stopGroup(child, exited);

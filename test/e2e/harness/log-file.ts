@@ -2,8 +2,8 @@
  * Waits for a line to appear in a log file another process writes (the engine's
  * `--logs-to-file`), woken by file-system events on its folder rather than by a timer.
  */
-import { existsSync, readFileSync, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export function readLog(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -30,4 +30,23 @@ export function waitForLogMatch(path: string, pattern: RegExp, timeoutMs: number
     }
     check();
   });
+}
+
+/** The first file named `name` under `root` (code-server puts extension logs in dated folders). */
+export function findFile(root: string, name: string): string | null {
+  if (!existsSync(root)) return null;
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isFile() && entry.name === name) return path;
+    if (entry.isDirectory()) {
+      const found = findFile(path, name);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** How many times `pattern` (global) matches the file now. */
+export function countLogMatches(path: string, pattern: RegExp): number {
+  return readLog(path).match(pattern)?.length ?? 0;
 }

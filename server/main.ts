@@ -134,7 +134,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   lifetime.push('chats', () => chats.dispose());
   const completion = startCompletion(lifetime, {
     caps, upstream, documents, workspace, ast, retrieval, pool: shared?.pool ?? null, workersDir: join(__dirname, 'workers'),
-    cacheDir: paths.cacheDir, fetch: createHttpGet({ insecure: options.insecure }), logger,
+    cacheDir: paths.cacheDir, fetch: createHttpGet({ insecure: options.insecure }), logger, privacy, addressUrl: options.addressUrl,
   });
 
   const host = options.insideContainer ? '0.0.0.0' : '127.0.0.1';

@@ -21,10 +21,11 @@ import { RecentFiles } from '../../server/services/completion/recent-files';
 import { DocumentsService } from '../../server/services/documents';
 import { createHttpGet } from '../../server/services/http-get';
 import { createLogger } from '../../server/services/logger';
+import { PrivacyService } from '../../server/services/privacy';
 import { ProvidersStore } from '../../server/services/providers-store';
 import { createUpstreamClient } from '../../server/services/upstream/upstream-client';
 import { pathToUri, WorkspaceService } from '../../server/services/workspace';
-import { tempDir } from '../helpers/engine-process';
+import { tempDir, writeFiles } from '../helpers/engine-process';
 import { chatChunk, completionBody, selfHostedCaps, startScriptedUpstream, withCaps, type ScriptedUpstream } from '../helpers/scripted-upstream';
 
 const QWEN_FIM = { fim_prefix: '<|fim_prefix|>', fim_suffix: '<|fim_suffix|>', fim_middle: '<|fim_middle|>', eot: '<|endoftext|>', context_format: 'qwen2.5', rag_ratio: 0.5 };
@@ -48,6 +49,7 @@ async function startRig(options: { upstreamTimeoutMs: number; retrieval?: Retrie
       ? { kind: 'sse', events: [chatChunk('<COMPLETION>"hi " + name</COMPLETION>', 'stop')] }
       : { kind: 'sse', events: [completionBody(reply.text.slice(0, 4), null), completionBody(reply.text.slice(4), 'stop')] }));
   const root = tempDir('completion-http');
+  writeFiles(root, { 'config/privacy.yaml': 'privacy_rules:\n  blocked:\n    - "*secret*"\n' });
   const logger = createLogger({ kind: 'stderr' }, 'error');
   const caps = new CapsService({
     addressUrl: upstream.url, apiKey: '', experimental: false, userAgent: 'tests', providers: new ProvidersStore(join(root, 'providers.d')),
@@ -62,6 +64,7 @@ async function startRig(options: { upstreamTimeoutMs: number; retrieval?: Retrie
   const service = new CompletionService({
     caps, counters: { counterFor: async () => estimateCounter() }, upstream: client, sources, documents,
     workspaceFolders: () => workspace.list(), logger, upstreamTimeoutMs: options.upstreamTimeoutMs,
+    privacy: new PrivacyService({ configDir: join(root, 'config'), folders: () => workspace.list() }),
   });
   const app: FastifyInstance = buildApp({ anyHost: false, logger, routes: [completionRoutes(service)] });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -180,6 +183,20 @@ describe('code completion over HTTP', () => {
     assert.equal(recent.status, 'used');
     assert.deepEqual(r.json.context.attached_files.map((f: { file_name: string; source: string }) => [f.file_name, f.source]), [[other, 'recent']]);
     assert.match(rig.upstream.posts('/v1/completions').at(-1)!.body.prompt, /<\|file_sep\|>src\/names\.py\nGREETING = "hello"\nFAREWELL = "bye"\n/);
+  });
+
+  it('refuses a file privacy.yaml blocks, and leaves blocked files out of the context', async () => {
+    const secretFile = join(rig.root, 'src', 'secret_keys.py');
+    const refused = await rig.post({ ...request(rig, { no_cache: true }), inputs: { sources: { [secretFile]: TEXT }, cursor: { file: secretFile, line: 1, character: 11 }, multiline: false } });
+    assert.equal(refused.status, 422);
+    assert.match(refused.json.detail, /blocked by privacy rule '\*secret\*'/);
+    const secretOther = join(rig.root, 'src', 'secret_conf.py');
+    rig.documents.open(pathToUri(secretOther), 'python', 1, 'TOKEN = "x"\n');
+    rig.documents.change(pathToUri(secretOther), 2, [{ text: 'TOKEN = "sk-live-123"\n' }]);
+    const r = await rig.post(request(rig, { no_cache: true }));
+    assert.equal(r.status, 200);
+    assert.ok(!r.json.context.attached_files.some((f: { file_name: string }) => f.file_name === secretOther));
+    assert.ok(!rig.upstream.posts('/v1/completions').at(-1)!.body.prompt.includes('sk-live-123'));
   });
 
   it('completes with a chat model through the chat endpoint when the model has no FIM', async () => {

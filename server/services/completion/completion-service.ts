@@ -12,6 +12,7 @@ import type { Caps, CompletionModelRecord } from '../../core/caps/model';
 import { resolveCompletionModel } from '../../core/caps/resolve-model';
 import { buildFimPrompt, CompletionCache, FimBudgetError, fimFormatFor, postProcess, type PostProcessContext, splitAtCursor, type SplitDocument, type TokenCounter } from '../../core/completion';
 import { fail, ok, type Outcome } from '../../core/outcome';
+import { endpointUnderUserControl, type PrivacyVerdict } from '../../core/privacy';
 import type { DocumentsService } from '../documents';
 import type { Logger } from '../logger';
 import { streamCompletion } from '../upstream/completions';
@@ -51,6 +52,10 @@ export interface CompletionServiceDeps {
   /** Until the first byte of the provider's answer, then between stream pieces (ms). */
   upstreamTimeoutMs?: number;
   cacheEntries?: number;
+  /** privacy.yaml: a blocked cursor file is refused (422), blocked context files are left out. */
+  privacy?: { checker(modelIsLocal: boolean): Promise<(path: string) => PrivacyVerdict> };
+  /** Hosts the user controls besides private networks (the Address URL's). */
+  ownHosts?: string[];
 }
 
 /** What is kept of an answer, for `refact/acceptCompletion` to prefetch what comes after it. */
@@ -83,6 +88,9 @@ export class CompletionService {
     const split = splitAtCursor(input.text, { line: input.line, character: input.character });
     if (!split.ok) return fail('BadRequest', split.detail);
     const doc = split.value;
+    const allowed = await this.privacyCheck(model);
+    const verdict = input.path ? allowed(input.path) : null;
+    if (verdict && !verdict.allowed) return fail('Unprocessable', verdict.reason);
     const key = { before: doc.above.join('') + doc.linePrefix, multiline: input.multiline, model: model.id };
     const meta: DeltaMeta = { model: model.id, snippet_telemetry_id: this.nextId++, created: Date.now() / 1000 };
 
@@ -96,7 +104,7 @@ export class CompletionService {
     const ticket = options.background ? null : this.inflight.begin(input.document, options.signal);
     const signal = ticket?.signal ?? options.background!;
     try {
-      const result = await this.generate(input, caps.caps, model, doc, signal);
+      const result = await this.generate(input, caps.caps, model, doc, allowed, signal);
       if (!result.ok) return result;
       const { text, finish, context } = result.value;
       if (text !== '' && !signal.aborted) this.cache.putWithPrefixes(key, text, finish ?? 'stop');
@@ -122,7 +130,7 @@ export class CompletionService {
     this.cache.clear();
   }
 
-  private async generate(input: CompletionInput, caps: Caps, model: CompletionModelRecord, doc: SplitDocument, signal: AbortSignal): Promise<Outcome<{ text: string; finish: CodeCompletionFinishReason; context: CodeCompletionContext }>> {
+  private async generate(input: CompletionInput, caps: Caps, model: CompletionModelRecord, doc: SplitDocument, allowed: (path: string) => { allowed: boolean }, signal: AbortSignal): Promise<Outcome<{ text: string; finish: CodeCompletionFinishReason; context: CodeCompletionContext }>> {
     const place = workspacePlace(input.path ?? input.document, this.deps.workspaceFolders());
     const format = fimFormatFor({ ...model, scratchpad: input.scratchpad ?? model.scratchpad });
     const ragStarted = performance.now();
@@ -130,6 +138,8 @@ export class CompletionService {
       ? await this.deps.sources.gather({ path: input.path, uri: input.document, text: input.text, cursorLine: input.line, useAst: input.useAst, useRetrieval: input.useVecdb }, signal)
       : { snippets: [], reports: [] as CompletionSourceReport[] };
     const ragMs = performance.now() - ragStarted;
+    // A file privacy.yaml keeps from this model never reaches its prompt.
+    gathered.snippets = gathered.snippets.filter((snippet) => allowed(snippet.file).allowed);
     if (signal.aborted) throw signal.reason;
     const counter = await this.deps.counters.counterFor(model.id);
     const target = completionTarget(model);
@@ -225,6 +235,11 @@ export class CompletionService {
     }
     if (error instanceof RangeError) return fail('BadRequest', error.message);
     throw error;
+  }
+
+  private async privacyCheck(model: CompletionModelRecord): Promise<(path: string) => { allowed: true } | PrivacyVerdict> {
+    if (!this.deps.privacy) return () => ({ allowed: true });
+    return this.deps.privacy.checker(endpointUnderUserControl(model.endpoint, this.deps.ownHosts ?? []));
   }
 
   private timeoutMs(): number {

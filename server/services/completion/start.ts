@@ -13,7 +13,7 @@ import type { RetrievalService } from '../retrieval-service';
 import type { UpstreamClient } from '../upstream/upstream-client';
 import type { WorkerPool } from '../worker-pool';
 import type { WorkspaceService } from '../workspace';
-import { CompletionService } from './completion-service';
+import { CompletionService, type CompletionServiceDeps } from './completion-service';
 import { ContextSources } from './context-sources';
 import { LazyCounters } from './counters';
 import { RecentFiles } from './recent-files';
@@ -33,6 +33,9 @@ export interface CompletionParts {
   logger: Logger;
   /** Per context source (ms). */
   sourceTimeoutMs?: number;
+  privacy?: CompletionServiceDeps['privacy'];
+  /** `--address-url`: its host is a server the user controls. */
+  addressUrl?: string;
 }
 
 /** A context source that has not answered in this long is skipped for this keystroke. */
@@ -64,8 +67,17 @@ export function startCompletion(lifetime: Lifetime, parts: CompletionParts): Com
   const completion = new CompletionService({
     caps: parts.caps, counters, upstream: parts.upstream, sources, documents: parts.documents,
     workspaceFolders: () => parts.workspace.list(), logger: parts.logger,
+    ...(parts.privacy ? { privacy: parts.privacy } : {}), ownHosts: hostOf(parts.addressUrl),
   });
   lifetime.push('completion', () => completion.dispose());
   return completion;
 }
 
+
+function hostOf(url: string | undefined): string[] {
+  try {
+    return url ? [new URL(url).hostname] : [];
+  } catch {
+    return [];
+  }
+}

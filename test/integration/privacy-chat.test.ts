@@ -78,7 +78,8 @@ describe('privacy through a whole chat turn', () => {
     assert.ok(!JSON.stringify(attached).includes(BLOCKED[0]!) && !JSON.stringify(attached).includes(BLOCKED[1]!));
     const extra = events.events.find((e): e is Extract<ChatEventEnvelope, { type: 'stream_delta' }> => e.type === 'stream_delta' && e.ops.some((op) => op.op === 'merge_extra'));
     assert.ok(extra, 'a warnings delta');
-    const warnings = (extra.ops.find((op) => op.op === 'merge_extra') as { extra: { warnings: string[] } }).extra.warnings.join('\n');
+    const merged = extra.ops.find((op): op is Extract<typeof op, { op: 'merge_extra' }> => op.op === 'merge_extra')!;
+    const warnings = (merged.extra.warnings as string[]).join('\n');
     assert.match(warnings, /server\.pem is blocked by privacy rule '\*\.pem'/);
     assert.match(warnings, /the active file is not attached: .*keys\.py is blocked by privacy rule '\*\/private\/\*'/);
     // The tokenizer came from the caps server, so the window was counted exactly.

@@ -1,32 +1,21 @@
 /**
  * Refact's @-command routes: `POST /v1/at-command-completion` and `POST /v1/at-command-preview`.
  * As in Refact, a body that is not the expected JSON is a 422 (not fastify's 400), so these
- * routes read the body as text in their own scope and check it themselves.
+ * routes read the body as text in their own scope (shared with the tool routes) and check it.
  */
-import type { FastifyInstance } from 'fastify';
 import { AtCommandRoutes, type AtCommandCompletionRequest, type AtCommandCompletionResponse, type AtCommandPreviewRequest, type AtCommandPreviewResponse } from '../../../src/protocol/at-commands';
 import type { AtCommandsService } from '../../services/chat/at-commands';
 import type { RouteModule } from '../app';
 import { problem } from '../errors';
+import { jsonBody, textBodyScope } from './tools';
 
 export interface AtCommandRouteDeps {
   atCommands: AtCommandsService;
   preview(messages: AtCommandPreviewRequest['messages'], model: string, signal: AbortSignal): Promise<AtCommandPreviewResponse>;
 }
 
-function parseBody(raw: unknown): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = typeof raw === 'string' ? JSON.parse(raw) : raw;
-  } catch (error) {
-    throw problem('Unprocessable', `JSON problem: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('Unprocessable', 'JSON problem: expected an object');
-  return body as Record<string, unknown>;
-}
-
 function completionRequest(raw: unknown): AtCommandCompletionRequest {
-  const body = parseBody(raw);
+  const body = jsonBody(raw);
   const { query, cursor, top_n } = body;
   if (typeof query !== 'string') throw problem('Unprocessable', 'JSON problem: missing field `query` (a string)');
   if (typeof cursor !== 'number' || !Number.isInteger(cursor)) throw problem('Unprocessable', 'JSON problem: missing field `cursor` (an integer)');
@@ -35,7 +24,7 @@ function completionRequest(raw: unknown): AtCommandCompletionRequest {
 }
 
 function previewRequest(raw: unknown): AtCommandPreviewRequest & { model: string } {
-  const body = parseBody(raw);
+  const body = jsonBody(raw);
   const messages = body.messages ?? [];
   if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'object' && m !== null && typeof (m as { role?: unknown }).role === 'string')) {
     throw problem('Unprocessable', 'JSON problem: `messages` must be a list of messages with a role');
@@ -45,24 +34,20 @@ function previewRequest(raw: unknown): AtCommandPreviewRequest & { model: string
 }
 
 export function atCommandRoutes(deps: AtCommandRouteDeps): RouteModule {
-  return (app) => {
-    void app.register(async (scope: FastifyInstance) => {
-      // Any content type, read as text: the checks below decide, with Refact's 422.
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-      scope.post(AtCommandRoutes.completion, async (request): Promise<AtCommandCompletionResponse> => {
-        const { query, cursor, top_n } = completionRequest(request.body);
-        return deps.atCommands.complete(query, cursor, top_n);
-      });
-      scope.post(AtCommandRoutes.preview, async (request, reply): Promise<AtCommandPreviewResponse> => {
-        const { messages, model } = previewRequest(request.body);
-        // A client that goes away stops the work (a slow @web fetch, a search).
-        const abort = new AbortController();
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) abort.abort();
-        });
-        return deps.preview(messages, model, abort.signal);
-      });
+  // Any content type, read as text: the checks above decide, with Refact's 422.
+  return (app) => textBodyScope(app, (scope) => {
+    scope.post(AtCommandRoutes.completion, async (request): Promise<AtCommandCompletionResponse> => {
+      const { query, cursor, top_n } = completionRequest(request.body);
+      return deps.atCommands.complete(query, cursor, top_n);
     });
-  };
+    scope.post(AtCommandRoutes.preview, async (request, reply): Promise<AtCommandPreviewResponse> => {
+      const { messages, model } = previewRequest(request.body);
+      // A client that goes away stops the work (a slow @web fetch, a search).
+      const abort = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      return deps.preview(messages, model, abort.signal);
+    });
+  });
 }

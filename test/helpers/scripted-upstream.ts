@@ -15,6 +15,8 @@ export type ScriptedReply =
   | { kind: 'sse'; events: unknown[]; done?: boolean; status?: number }
   /** SSE frames, then the answer stays open until the client leaves (a stalled stream). */
   | { kind: 'sse-hold'; events: unknown[] }
+  /** SSE frames, then more once `gate` resolves, then `[DONE]`: a stream the test paces. */
+  | { kind: 'sse-gated'; first: unknown[]; gate: Promise<void>; rest: unknown[] }
   /** Nothing at all: no status line; the client must time out or cancel. */
   | { kind: 'hang' }
   /** Raw bytes with a status, for malformed answers. */
@@ -171,6 +173,13 @@ function answer(res: ServerResponse, reply: ScriptedReply): void {
     case 'sse-hold':
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const event of reply.events) res.write(frame(event));
+      return;
+    case 'sse-gated':
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const event of reply.first) res.write(frame(event));
+      void reply.gate.then(() => {
+        if (!res.destroyed) res.end(reply.rest.map(frame).join('') + frame('[DONE]'));
+      });
       return;
     case 'hang':
       return;

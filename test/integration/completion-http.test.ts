@@ -149,6 +149,43 @@ describe('code completion over HTTP', () => {
     assert.ok(parsed.slice(0, -1).every((f) => f.choices[0].finish_reason === null));
   });
 
+  it('streams finished lines of a block while the provider is still generating', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    rig.upstream.queue({ kind: 'sse-gated', first: [completionBody('x = 1\n    y = 2\n    z = 3\n', null)], gate, rest: [completionBody('    return x + y + z\n\nprint(0)', 'stop')] });
+    const text = 'def total():\n    \n';
+    const file = join(rig.root, 'src', 'block.py');
+    const response = await fetch(rig.url, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: '', inputs: { sources: { [file]: text }, cursor: { file, line: 1, character: 4 }, multiline: true }, stream: true, no_cache: true }),
+    });
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    const frames: string[] = [];
+    while (frames.length === 0) {
+      const { value, done } = await reader.read();
+      assert.equal(done, false);
+      buffered += decoder.decode(value, { stream: true });
+      const parts = buffered.split('\n\n');
+      buffered = parts.pop()!;
+      frames.push(...parts.map((p) => p.slice('data: '.length)));
+    }
+    // The first lines arrived before the provider finished (the gate is still shut).
+    assert.equal(JSON.parse(frames[0]!).choices[0].code_completion, 'x = 1\n    y = 2\n');
+    open();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += decoder.decode(value, { stream: true });
+    }
+    frames.push(...buffered.split('\n\n').filter((p) => p.startsWith('data: ')).map((p) => p.slice('data: '.length)));
+    assert.equal(frames.at(-1), '[DONE]');
+    const deltas = frames.slice(0, -1).map((f) => JSON.parse(f).choices[0].code_completion).join('');
+    assert.equal(deltas, 'x = 1\n    y = 2\n    z = 3\n    return x + y + z');
+  });
+
   it('aborts the upstream request when the HTTP client disconnects', async () => {
     const before = rig.upstream.requests.length;
     rig.upstream.queue({ kind: 'hang' });

@@ -23,6 +23,7 @@ import { InflightRequests, SupersededError } from './inflight';
 import { Prefetcher } from './prefetch';
 import type { CompletionInput } from './requests';
 import { completionTarget } from './targets';
+import { stablePrefix } from './stream-prefix';
 import { workspacePlace } from './workspace-place';
 
 export interface DeltaMeta {
@@ -104,11 +105,20 @@ export class CompletionService {
     const ticket = options.background ? null : this.inflight.begin(input.document, options.signal);
     const signal = ticket?.signal ?? options.background!;
     try {
-      const result = await this.generate(input, caps.caps, model, doc, allowed, signal);
+      let streamed = '';
+      const emit = options.onDelta
+        ? (stable: string) => {
+            if (stable.length <= streamed.length || !stable.startsWith(streamed)) return;
+            options.onDelta!(stable.slice(streamed.length), meta);
+            streamed = stable;
+          }
+        : null;
+      const result = await this.generate(input, caps.caps, model, doc, allowed, signal, emit);
       if (!result.ok) return result;
       const { text, finish, context } = result.value;
       if (text !== '' && !signal.aborted) this.cache.putWithPrefixes(key, text, finish ?? 'stop');
-      return ok(this.answer(input, meta, text, finish, false, context, options));
+      if (streamed && !text.startsWith(streamed)) this.deps.logger.warn(`completion: the streamed part '${streamed}' is not a prefix of the final '${text}'`);
+      return ok(this.answer(input, meta, text, finish, false, context, { ...options, streamed }));
     } catch (error) {
       return this.failure(error, signal);
     } finally {
@@ -130,7 +140,7 @@ export class CompletionService {
     this.cache.clear();
   }
 
-  private async generate(input: CompletionInput, caps: Caps, model: CompletionModelRecord, doc: SplitDocument, allowed: (path: string) => { allowed: boolean }, signal: AbortSignal): Promise<Outcome<{ text: string; finish: CodeCompletionFinishReason; context: CodeCompletionContext }>> {
+  private async generate(input: CompletionInput, caps: Caps, model: CompletionModelRecord, doc: SplitDocument, allowed: (path: string) => { allowed: boolean }, signal: AbortSignal, emit: ((stable: string) => void) | null): Promise<Outcome<{ text: string; finish: CodeCompletionFinishReason; context: CodeCompletionContext }>> {
     const place = workspacePlace(input.path ?? input.document, this.deps.workspaceFolders());
     const format = fimFormatFor({ ...model, scratchpad: input.scratchpad ?? model.scratchpad });
     const ragStarted = performance.now();
@@ -174,6 +184,7 @@ export class CompletionService {
     for await (const piece of streamCompletion(this.deps.upstream, target, { model: model.name, prompt: prompt.prompt, maxTokens: input.maxNewTokens, temperature: input.temperature, ...(input.topP !== undefined ? { topP: input.topP } : {}), stop: stops }, { signal, timeoutMs, idleTimeoutMs: timeoutMs })) {
       raw += piece.text;
       if (piece.finishReason) finish = piece.finishReason;
+      if (emit && piece.text.includes('\n')) emit(stablePrefix(raw, { ...pp, stops }));
     }
     const text = postProcess(raw, { ...pp, stops });
     const context = this.report({
@@ -183,8 +194,10 @@ export class CompletionService {
     return ok({ text, finish: finish ?? 'stop', context });
   }
 
-  private answer(input: CompletionInput, meta: DeltaMeta, text: string, finish: CodeCompletionFinishReason, cached: boolean, context: CodeCompletionContext | undefined, options: CompleteOptions): CodeCompletionResponse {
-    if (text !== '') options.onDelta?.(text, meta);
+  private answer(input: CompletionInput, meta: DeltaMeta, text: string, finish: CodeCompletionFinishReason, cached: boolean, context: CodeCompletionContext | undefined, options: CompleteOptions & { streamed?: string }): CodeCompletionResponse {
+    // A streamed part that the final text does not continue (logged above) cannot be taken back.
+    const streamed = options.streamed ?? '';
+    if (text.startsWith(streamed) && text.length > streamed.length) options.onDelta?.(text.slice(streamed.length), meta);
     if (text !== '' && !options.background) {
       this.given.set(meta.snippet_telemetry_id, { input, completion: text });
       while (this.given.size > GIVEN_REMEMBERED) this.given.delete(this.given.keys().next().value!);

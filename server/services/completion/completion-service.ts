@@ -126,6 +126,18 @@ export class CompletionService {
     }
   }
 
+  /**
+   * Loads the default completion model's tokenizer ahead of the first keystroke: a large
+   * tokenizer.json takes a second or two to fetch and load, which the user should not wait for.
+   */
+  async warmUp(): Promise<void> {
+    const caps = await this.deps.caps.getCaps();
+    const model = caps.ok ? resolveCompletionModel(caps.caps, '') : null;
+    if (!model?.ok) return;
+    const counter = await this.deps.counters.counterFor(model.value.id);
+    await counter.count(['warm up']);
+  }
+
   /** `refact/acceptCompletion`: false for an id this engine did not give (or forgot). */
   accept(id: number): boolean {
     const given = this.given.get(id);

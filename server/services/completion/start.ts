@@ -70,6 +70,11 @@ export function startCompletion(lifetime: Lifetime, parts: CompletionParts): Com
     ...(parts.privacy ? { privacy: parts.privacy } : {}), ownHosts: hostOf(parts.addressUrl),
   });
   lifetime.push('completion', () => completion.dispose());
+  // The first document the user opens or edits is the sign that completions will be asked for.
+  const stopWatching = parts.documents.onEvent(() => {
+    stopWatching();
+    completion.warmUp().catch((error: Error) => parts.logger.warn(`completion: warm-up failed: ${error.message}`));
+  });
   return completion;
 }
 

@@ -3,13 +3,14 @@
  * process (`--ast --vecdb` over several thousand real source files, indexed before measuring)
  * against an OpenAI-compatible upstream in this process that serves caps and streams on cue.
  * - engine overhead: from the client's `POST /v1/chats/{id}/commands` (`user_message`) to the
- *   upstream seeing the chat request; baseline: the same POST straight to the upstream (one
- *   HTTP hop with no engine).
+ *   upstream seeing the chat request;
  * - SSE fan-out: from the upstream writing a token to each of 4 subscribers parsing its
- *   `stream_delta`; baseline: one client reading the upstream's own stream directly.
+ *   `stream_delta`.
+ * Baseline for both, in the same run: a bare Node relay process doing only the forwarding.
  * CHAT_BENCH_FILES sets the corpus size (default 4,000).
  */
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,48 @@ function startUpstream() {
       });
     });
   });
+}
+
+/**
+ * The baseline for both figures: a bare Node relay in its own process, as the engine is. It
+ * answers a POST at once and forwards it to the upstream, and copies the upstream's stream to
+ * every subscriber. What the engine costs beyond this is its own work (sessions, context, events).
+ */
+const RELAY = `
+const http = require('node:http');
+const [upstreamPort] = process.argv.slice(1).map(Number);
+const agent = new http.Agent({ keepAlive: true });
+const subscribers = new Set();
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.flushHeaders();
+    res.socket.setNoDelay(true);
+    subscribers.add(res);
+    res.on('close', () => subscribers.delete(res));
+    return;
+  }
+  const parts = [];
+  req.on('data', (c) => parts.push(c));
+  req.on('end', () => {
+    res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"accepted"}');
+    const body = Buffer.concat(parts);
+    const up = http.request({ host: '127.0.0.1', port: upstreamPort, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (answer) => {
+      answer.on('data', (c) => { for (const s of subscribers) s.write(c); });
+    });
+    up.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('relay ' + server.address().port));
+`;
+
+async function startRelay(upstreamPort: number): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', RELAY, String(upstreamPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d: Buffer) => {
+    const m = /relay (\d+)/.exec(d.toString());
+    if (m) resolve(Number(m[1]));
+  }));
+  return { port, child };
 }
 
 const chunk = (content: string, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench-chat', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
@@ -134,17 +177,17 @@ async function engineOverhead(port: number, upstream: Awaited<ReturnType<typeof 
   return times;
 }
 
-/** The same POST straight to the upstream: what one loopback HTTP hop costs here. */
-async function directHop(upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<number[]> {
+/** The same user message through the bare relay process. */
+async function relayHop(relayPort: number, upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   for (let i = 0; i < TURNS + WARMUP; i++) {
     const t = performance.now();
-    const done = post(agent, upstream.port, '/v1/chat/completions', { model: 'bench-chat', stream: true, messages: [{ role: 'user', content: `question ${i}` }] });
+    const status = post(agent, relayPort, '/forward', { model: 'bench-chat', stream: true, messages: [{ role: 'user', content: `question ${i}: where is the parser?` }] });
     const arrived = await upstream.next();
+    await status;
     if (i >= WARMUP) times.push(arrived.at - t);
     finishStream(arrived.res);
-    await done;
   }
   agent.destroy();
   return times;
@@ -197,8 +240,9 @@ export async function run(): Promise<BenchRow[]> {
   }
   probe.destroy();
 
+  const relay = await startRelay(upstream.port);
   const overhead = await engineOverhead(port, upstream);
-  const hop = await directHop(upstream);
+  const hop = await relayHop(relay.port, upstream);
 
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const fan = await fanOut(SUBSCRIBERS, async () => {
@@ -207,35 +251,23 @@ export async function run(): Promise<BenchRow[]> {
     const i = tokenOf(data);
     if (i !== null) onToken(i);
   }))));
-  // Baseline: the upstream's stream read directly by one client (no engine in between).
-  const direct = await fanOut(1, async () => undefined, upstream, async (onToken) => {
-    let closer: () => void = () => undefined;
-    const req = request({ host: '127.0.0.1', port: upstream.port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      let tail = '';
-      res.setEncoding('utf8');
-      res.on('data', (text: string) => {
-        const lines = (tail + text).split('\n');
-        tail = lines.pop()!;
-        for (const line of lines) {
-          const i = line.startsWith('data: ') ? tokenOf(line.slice(6)) : null;
-          if (i !== null) onToken(i);
-        }
-      });
-      closer = () => res.destroy();
-    });
-    req.end(JSON.stringify({ model: 'bench-chat', stream: true, messages: [] }));
-    return [() => closer()];
-  });
+  const relayed = await fanOut(SUBSCRIBERS, async () => {
+    await post(agent, relay.port, '/forward', { model: 'bench-chat', stream: true, messages: [] });
+  }, upstream, async (onToken) => Promise.all(Array.from({ length: SUBSCRIBERS }, () => subscribe(`http://127.0.0.1:${relay.port}/subscribe`, (data) => {
+    const i = tokenOf(data);
+    if (i !== null) onToken(i);
+  }))));
   agent.destroy();
   await stop(child);
+  await stop(relay.child);
   upstream.close();
 
   const ratio = (a: number[], b: number[], p: number) => `${fmt(percentile(a, p) / percentile(b, p), 2)}x ${p === 50 ? 'p50' : 'p99'} of the baseline`;
   return [
     { bench: 'chat', metric: 'workspace (real JS/TS from node_modules), files indexed', value: indexed, unit: 'files' },
-    { bench: 'chat', metric: 'user_message to upstream request p50 (engine overhead, new chat each)', value: fmt(percentile(overhead, 50)), unit: 'ms', comparison: `${ratio(overhead, hop, 50)} (direct POST to the upstream: ${fmt(percentile(hop, 50))} ms); ${overhead.length} turns` },
-    { bench: 'chat', metric: 'user_message to upstream request p99', value: fmt(percentile(overhead, 99)), unit: 'ms', comparison: `${ratio(overhead, hop, 99)} (direct: ${fmt(percentile(hop, 99))} ms)` },
-    { bench: 'chat', metric: `SSE fan-out, upstream token to each of ${SUBSCRIBERS} subscribers p50`, value: fmt(percentile(fan, 50)), unit: 'ms', comparison: `${ratio(fan, direct, 50)} (the upstream's stream read directly: ${fmt(percentile(direct, 50))} ms); ${fan.length} deliveries` },
-    { bench: 'chat', metric: `SSE fan-out to ${SUBSCRIBERS} subscribers p99`, value: fmt(percentile(fan, 99)), unit: 'ms', comparison: `${ratio(fan, direct, 99)} (direct: ${fmt(percentile(direct, 99))} ms)` },
+    { bench: 'chat', metric: 'user_message to upstream request p50 (engine overhead, new chat each)', value: fmt(percentile(overhead, 50)), unit: 'ms', comparison: `${ratio(overhead, hop, 50)} (bare Node relay process: ${fmt(percentile(hop, 50))} ms); ${overhead.length} turns` },
+    { bench: 'chat', metric: 'user_message to upstream request p99', value: fmt(percentile(overhead, 99)), unit: 'ms', comparison: `${ratio(overhead, hop, 99)} (relay: ${fmt(percentile(hop, 99))} ms)` },
+    { bench: 'chat', metric: `SSE fan-out, upstream token to each of ${SUBSCRIBERS} subscribers p50`, value: fmt(percentile(fan, 50)), unit: 'ms', comparison: `${ratio(fan, relayed, 50)} (bare Node relay process to ${SUBSCRIBERS}: ${fmt(percentile(relayed, 50))} ms); ${fan.length} deliveries` },
+    { bench: 'chat', metric: `SSE fan-out to ${SUBSCRIBERS} subscribers p99`, value: fmt(percentile(fan, 99)), unit: 'ms', comparison: `${ratio(fan, relayed, 99)} (relay: ${fmt(percentile(relayed, 99))} ms)` },
   ];
 }

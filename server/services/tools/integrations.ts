@@ -5,8 +5,8 @@
  * `cmdline_<name>.yaml` tools; `builtin_tools.yaml` `tools: {<name>: {enabled}}` switches.
  * Read again when older than a few seconds, so edits apply without a restart.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { parseCmdlineTool, type CmdlineTool } from '../../core/tools/cmdline-spec';
@@ -36,7 +36,7 @@ export interface IntegrationsDeps {
 const RELOAD_MS = 3000;
 
 export class ToolIntegrations {
-  private loaded: { at: number; key: string; value: Promise<LoadedIntegrations> } | null = null;
+  private loaded: { at: number; key: string; value: LoadedIntegrations } | null = null;
 
   constructor(private readonly deps: IntegrationsDeps) {}
 
@@ -44,7 +44,11 @@ export class ToolIntegrations {
     return join(this.deps.configDir, 'builtin_tools.yaml');
   }
 
-  load(): Promise<LoadedIntegrations> {
+  /**
+   * Synchronous on purpose: the files are a few small YAMLs, read at most every few seconds, and
+   * the session loop asks for the tool list synchronously when it builds a request.
+   */
+  load(): LoadedIntegrations {
     const now = (this.deps.now ?? Date.now)();
     const key = this.deps.folders().join('\n');
     if (!this.loaded || now - this.loaded.at > RELOAD_MS || this.loaded.key !== key) this.loaded = { at: now, key, value: this.read() };
@@ -53,7 +57,7 @@ export class ToolIntegrations {
 
   /** `POST /v1/tools`: records `enabled` under `tools.<name>` in the tool's config file, keeping comments. */
   async setEnabled(configPath: string, name: string, enabled: boolean): Promise<void> {
-    const known = [this.builtinConfigPath, ...(await this.files()).map((f) => f.path)];
+    const known = [this.builtinConfigPath, ...this.files().map((f) => f.path)];
     if (!known.includes(configPath)) throw new Error(`${configPath} is not a tool configuration file of this engine`);
     const text = existsSync(configPath) ? await readFile(configPath, 'utf8') : '';
     const doc = parseDocument(text);
@@ -63,25 +67,25 @@ export class ToolIntegrations {
     this.loaded = null;
   }
 
-  private async files(): Promise<Array<{ name: string; path: string }>> {
+  private files(): Array<{ name: string; path: string }> {
     const byName = new Map<string, string>();
     const dirs = [join(this.deps.configDir, 'integrations.d'), ...this.deps.folders().map((f) => join(f, '.refact', 'integrations.d'))];
     for (const dir of dirs) {
-      for (const entry of await readdir(dir).catch(() => [] as string[])) {
+      for (const entry of safeList(dir)) {
         if (/\.ya?ml$/.test(entry)) byName.set(basename(entry).replace(/\.ya?ml$/, ''), join(dir, entry));
       }
     }
     return [...byName].map(([name, path]) => ({ name, path }));
   }
 
-  private async read(): Promise<LoadedIntegrations> {
+  private read(): LoadedIntegrations {
     const errors: string[] = [];
     const enabled = new Map<string, boolean>();
     const shell: ShellSettings = { timeoutS: 10, limitLines: 40, confirmation: DEFAULT_CONFIRMATION.shell!, configPath: join(this.deps.configDir, 'integrations.d', 'shell.yaml') };
     const cmdline: LoadedIntegrations['cmdline'] = [];
-    const readYaml = async (path: string): Promise<Record<string, unknown> | null> => {
+    const readYaml = (path: string): Record<string, unknown> | null => {
       try {
-        const value = parse(await readFile(path, 'utf8')) as unknown;
+        const value = parse(readFileSync(path, 'utf8')) as unknown;
         return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') errors.push(`${path}: ${(error as Error).message}`);
@@ -92,9 +96,9 @@ export class ToolIntegrations {
       const tools = value?.tools as Record<string, { enabled?: unknown }> | undefined;
       for (const [name, config] of Object.entries(tools ?? {})) if (typeof config?.enabled === 'boolean') enabled.set(name, config.enabled);
     };
-    noteEnabled(await readYaml(this.builtinConfigPath));
-    for (const { name, path } of await this.files()) {
-      const value = await readYaml(path);
+    noteEnabled(readYaml(this.builtinConfigPath));
+    for (const { name, path } of this.files()) {
+      const value = readYaml(path);
       if (!value) continue;
       noteEnabled(value);
       if (name === 'shell') {
@@ -111,5 +115,13 @@ export class ToolIntegrations {
       }
     }
     return { shell, cmdline, enabled, errors };
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -55,14 +55,28 @@ export interface AvailableTool {
 
 export type ConfirmationDecision = Omit<ToolPauseReason, 'tool_call_id' | 'type'> & { decision: 'run' | 'ask' | 'deny' };
 
-/** A chat's tool state: what its model read, and the tools the user allowed for the whole chat. */
+/** One call of a batch the model asked for, as checked before anything ran. */
+export interface PendingCall {
+  call: ChatToolCall;
+  /** The checked arguments, or why they are wrong (then the error goes to the model). */
+  checked: ArgsCheck;
+  decision: ConfirmationDecision['decision'];
+  reason: ToolPauseReason | null;
+  /** The user's answer to a call that asked. */
+  accepted?: boolean;
+}
+
+/** A chat's tool state: what its model read, the tools the user allowed for the whole chat, a batch waiting for decisions. */
 export interface ChatToolState {
   files: ChatFileState;
   allowedForChat: Set<string>;
+  pending: PendingCall[] | null;
+  /** Whether the chat's model runs on a server the user controls (privacy), from its last request. */
+  modelIsLocal: boolean;
 }
 
 export function newChatToolState(): ChatToolState {
-  return { files: newChatFileState(), allowedForChat: new Set() };
+  return { files: newChatFileState(), allowedForChat: new Set(), pending: null, modelIsLocal: false };
 }
 
 export class ToolRegistry {
@@ -70,7 +84,12 @@ export class ToolRegistry {
 
   /** Every tool available now, enabled or not. */
   async available(): Promise<AvailableTool[]> {
-    const loaded = await this.deps.integrations.load();
+    return this.availableSync();
+  }
+
+  /** The same, synchronously (the session loop builds its request's tool list this way). */
+  availableSync(): AvailableTool[] {
+    const loaded = this.deps.integrations.load();
     const builtinPath = this.deps.integrations.builtinConfigPath;
     const out: AvailableTool[] = [];
     for (const entry of BUILTIN_TOOLS) {
@@ -124,7 +143,11 @@ export class ToolRegistry {
 
   /** The tools to send the model (OpenAI function specs). */
   async list(mode: string): Promise<OpenAIToolSpec[]> {
-    return (await this.forMode(mode)).map((t) => toOpenAITool(t.desc));
+    return this.listSync(mode);
+  }
+
+  listSync(mode: string): OpenAIToolSpec[] {
+    return this.availableSync().filter((t) => t.enabled && offeredInMode(mode, t)).map((t) => toOpenAITool(t.desc));
   }
 
   /** Parses and checks a call's arguments; unknown tools and tools the mode does not offer are errors too. */

@@ -222,6 +222,17 @@ describe('code completion over HTTP', () => {
     assert.match(rig.upstream.posts('/v1/completions').at(-1)!.body.prompt, /<\|file_sep\|>src\/names\.py\nGREETING = "hello"\nFAREWELL = "bye"\n/);
   });
 
+  it('fills the prompt of a long file to the budget around the cursor', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `total_${i} = ${i}\n`);
+    const text = lines.join('') + 'def tail():\n    return \n';
+    const r = await rig.post(request(rig, { text, line: 20_001, character: 11, no_cache: true }));
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const context = r.json.context;
+    assert.ok(context.prompt_tokens <= context.budget_tokens && context.fill_ratio >= 0.97, `${context.prompt_tokens} of ${context.budget_tokens}`);
+    const prompt = rig.upstream.posts('/v1/completions').at(-1)!.body.prompt as string;
+    assert.match(prompt, /total_19999 = 19999\ndef tail\(\):\n {4}return <\|fim_suffix\|>/);
+  });
+
   it('refuses a file privacy.yaml blocks, and leaves blocked files out of the context', async () => {
     const secretFile = join(rig.root, 'src', 'secret_keys.py');
     const refused = await rig.post({ ...request(rig, { no_cache: true }), inputs: { sources: { [secretFile]: TEXT }, cursor: { file: secretFile, line: 1, character: 11 }, multiline: false } });

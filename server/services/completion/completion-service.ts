@@ -177,7 +177,7 @@ export class CompletionService {
     let prompt;
     try {
       prompt = await buildFimPrompt(
-        { format, path: place.relative, repoName: place.repoName, text: input.text, cursor: { line: input.line, character: input.character }, context: gathered.snippets, multiline: input.multiline },
+        { format, path: place.relative, repoName: place.repoName, ...nearCursor(doc, input, model.n_ctx), context: gathered.snippets, multiline: input.multiline },
         { nCtx: model.n_ctx, maxNewTokens: input.maxNewTokens, ...(input.ragTokensN ? { ragTokens: input.ragTokensN } : {}) },
         counter,
       );
@@ -270,4 +270,18 @@ export class CompletionService {
   private timeoutMs(): number {
     return this.deps.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   }
+}
+
+/**
+ * The part of the document a prompt can reach: every line costs at least one token, so no more
+ * than the token limit of lines (twice that, for blank lines a tokenizer merges) fits on either
+ * side of the cursor. The prompt builder counts every line it is given; handing it a 20,000-line
+ * file would tokenize all of it for a window of a few hundred lines.
+ */
+function nearCursor(doc: SplitDocument, input: CompletionInput, nCtx: number): { text: string; cursor: { line: number; character: number } } {
+  const radius = 2 * Math.max(1, nCtx - input.maxNewTokens);
+  if (doc.above.length <= radius && doc.below.length <= radius) return { text: input.text, cursor: { line: input.line, character: input.character } };
+  const above = doc.above.slice(Math.max(0, doc.above.length - radius));
+  const text = above.join('') + doc.linePrefix + doc.lineSuffix + doc.lineEnd + doc.below.slice(0, radius).join('');
+  return { text, cursor: { line: above.length, character: input.character } };
 }

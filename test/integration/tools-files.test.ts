@@ -169,3 +169,20 @@ describe('file tools through the registry', () => {
     assert.deepEqual(await kit.registry.dryRun('rm', { path }, [kit.root]), { error: 'Unknown tool name: rm', unknownTool: true });
   });
 });
+
+describe('edits and the IDE', () => {
+  it('refuses to overwrite unsaved changes of a document open in the editor', async () => {
+    const open = new Map<string, string>();
+    const kit = makeToolsKit({ openText: (path) => open.get(path) ?? null });
+    const path = join(kit.root, 'src', 'greet.ts');
+    const disk = readFileSync(path, 'utf8');
+    open.set(path, disk.replace('Hello', 'Hello there'));
+    const edit = await kit.registry.run('update_textdoc', { path, old_str: 'string', replacement: 'String' }, kit.ctx());
+    assert.equal(edit.ok, false);
+    assert.match(edit.content, /unsaved changes in the editor/);
+    assert.equal(readFileSync(path, 'utf8'), disk);
+    // Saved (the editor's text equals the disk again): the edit goes through.
+    open.set(path, disk);
+    assert.equal((await kit.registry.run('update_textdoc', { path, old_str: 'name: string', replacement: 'name: String' }, kit.ctx())).ok, true);
+  });
+});

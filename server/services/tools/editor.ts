@@ -27,6 +27,8 @@ export type FileChangeKind = 'created' | 'changed' | 'deleted';
 export interface EditorDeps {
   /** Tells the index a file changed (the same path as the editor's watched-file events). */
   onFileChanged: (kind: FileChangeKind, path: string) => void;
+  /** The IDE's text of an open document, or null: unsaved changes there must not be overwritten. */
+  openText?: (path: string) => string | null;
 }
 
 export type ReadOutcome = ({ ok: true; hash: string } & DecodedText) | { ok: false; error: string };
@@ -69,7 +71,7 @@ export class Editor {
     return this.locked(path, async () => {
       const current = await this.read(path);
       if (!current.ok) return current;
-      const stale = this.staleness(state, path, current.hash, options.requireRead ?? false);
+      const stale = this.staleness(state, path, current.hash, options.requireRead ?? false) ?? this.unsaved(path, current.text);
       if (stale) return { ok: false, error: stale };
       const changed = change(current.text);
       if (!changed.ok) return changed;
@@ -90,7 +92,7 @@ export class Editor {
         const decoded = decodeText(existing);
         if ('error' in decoded) return { ok: false, error: `Refusing to replace "${path}": ${decoded.error}.` };
         current = { ...decoded, hash: hashOf(existing) };
-        const stale = this.staleness(state, path, current.hash, false);
+        const stale = this.staleness(state, path, current.hash, false) ?? this.unsaved(path, current.text);
         if (stale) return { ok: false, error: stale };
       }
       const after = content.replace(/\r\n/g, '\n');
@@ -117,6 +119,13 @@ export class Editor {
 
   notify(kind: FileChangeKind, path: string): void {
     this.deps.onFileChanged(kind, path);
+  }
+
+  /** An open document whose text differs from the disk has unsaved edits the write would clobber. */
+  private unsaved(path: string, diskText: string): string | null {
+    const open = this.deps.openText?.(path);
+    if (open === null || open === undefined || open.replace(/\r\n/g, '\n') === diskText) return null;
+    return `"${path}" has unsaved changes in the editor. Nothing was written. Ask the user to save or discard them, then read the file again with cat().`;
   }
 
   private staleness(state: ChatFileState, path: string, hash: string, requireRead: boolean): string | null {

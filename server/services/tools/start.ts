@@ -22,7 +22,7 @@ export interface ToolServicesDeps {
   privacy: PrivacyGate | null;
   ast: ToolRegistryDeps['ast'];
   retrieval: ToolRegistryDeps['retrieval'];
-  /** Open editor text wins over the disk when attaching definitions and search hits. */
+  /** The IDE's text of open documents: it wins when attaching definitions and search hits, and edits never overwrite unsaved changes. */
   openText?: (path: string) => string | null;
   fetchPage?: ToolRegistryDeps['fetchPage'];
   onShellSpawn?: (pid: number) => void;
@@ -38,7 +38,7 @@ export interface ToolServices {
 }
 
 export function startTools(deps: ToolServicesDeps): ToolServices {
-  const editor = new Editor({ onFileChanged: deps.onFileChanged });
+  const editor = new Editor({ onFileChanged: deps.onFileChanged, openText: deps.openText });
   const integrations = new ToolIntegrations({ configDir: deps.configDir, folders: deps.folders });
   const readText = async (path: string) => deps.openText?.(path) ?? (await readFile(path, 'utf8').catch(() => null));
   const registry = new ToolRegistry({

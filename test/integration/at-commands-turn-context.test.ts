@@ -208,6 +208,19 @@ describe('chat turn context (real privacy, instructions, customization and token
     assert.ok(capped.messages.length < messages.length);
   });
 
+  it('shortens an agent\'s long tool results in the current turn, keeping every call\'s answer', async () => {
+    const call = (id: string): ChatMessage => ({ message_id: `m${ids++}`, role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'cat', arguments: '{}' } }] });
+    const result = (id: string): ChatMessage => ({ message_id: `m${ids++}`, role: 'tool', tool_call_id: id, content: 'hello '.repeat(600) });
+    const history = [user('read three files'), call('a'), result('a'), call('b'), result('b'), call('c'), result('c')];
+    const { messages, warnings } = await context.prepareRequest(thread({ mode: 'NO_TOOLS', include_project_info: false }), history, models['local/small']!, signal);
+    const tools = messages.filter((m) => m.role === 'tool');
+    assert.deepEqual(tools.map((m) => m.tool_call_id), ['a', 'b', 'c']);
+    const shortened = tools.map((m) => (m.content as string).endsWith('[the rest is left out to fit the context window]'));
+    assert.deepEqual(shortened, [true, true, false]);
+    assert.ok(tools[2]!.content === 'hello '.repeat(600), 'the latest result is whole');
+    assert.match(warnings[0]!, /0 earlier message\(s\) were left out and 2 attachment\(s\) shortened/);
+  });
+
   it('previews @-commands with the named model\'s privacy and window', async () => {
     const local = await context.preview([{ role: 'user', content: '@file secret_passwords.txt' }], 'local/chat', signal);
     assert.equal(local.model, 'local/chat');

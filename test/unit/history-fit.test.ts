@@ -52,6 +52,22 @@ describe('history fitting', () => {
     assert.equal(tight.total, 600);
   });
 
+  it('shortens an agent\'s tool results in the current turn, oldest first, and never leaves one out', () => {
+    const tool = (tokens: number): FitItem => ({ kind: 'other', tokens, compressedTokens: 50 });
+    const items = [sys(100), user(50), other(20), tool(2000), other(20), tool(2000), other(20), tool(500)];
+    const plan = fitHistory(items, { budget: 3000 });
+    assert.deepEqual(plan.decisions, ['keep', 'keep', 'keep', 'compress', 'keep', 'keep', 'keep', 'keep']);
+    const tight = fitHistory(items, { budget: 100 });
+    assert.deepEqual(tight.decisions, ['keep', 'keep', 'keep', 'compress', 'keep', 'compress', 'keep', 'compress']);
+    assert.equal(tight.dropped, 0);
+    assert.equal(tight.fits, false);
+  });
+
+  it('shortens old tool results before it drops old turns', () => {
+    const items = [sys(10), user(10), other(10), { kind: 'other', tokens: 1000, compressedTokens: 40 } as FitItem, user(10)];
+    assert.deepEqual(fitHistory(items, { budget: 200 }).decisions, ['keep', 'keep', 'keep', 'compress', 'keep']);
+  });
+
   it('sizes the window and the reply reserve as Refact does', () => {
     assert.equal(effectiveWindow(32768, null), 32768);
     assert.equal(effectiveWindow(32768, 8000), 8000);

@@ -1,10 +1,11 @@
 /**
  * Fits a chat to a model's context window. The system prompt and the current turn (the last
  * user message and all after it) always stay. When the rest does not fit, it gives way in the
- * order that loses the least: first the text of old context files is dropped (their names
- * stay, so the model knows they were seen), oldest first; then whole old turns go, oldest
- * first, so a tool call never loses its result; last, the current turn's own context files
- * are dropped, largest first. Pure: token counts in, a plan out.
+ * order that loses the least: first old context files and tool results are shortened (a
+ * file's name stays, so the model knows it was seen), oldest first; then whole old turns go, oldest
+ * first, so a tool call never loses its result; last, the current turn's own context is
+ * shortened (largest first), then its tool results (oldest first), then its context files are
+ * dropped. Pure: token counts in, a plan out.
  */
 
 export interface FitItem {
@@ -15,7 +16,7 @@ export interface FitItem {
   kind: 'system' | 'user' | 'context' | 'other';
   /** Tokens of the message as it would be sent. */
   tokens: number;
-  /** Tokens once compressed; absent when the message cannot be compressed. */
+  /** Tokens once compressed (context, tool results); absent when the message cannot be. */
   compressedTokens?: number;
 }
 
@@ -75,11 +76,12 @@ export function fitHistory(items: readonly FitItem[], options: FitOptions): FitP
     for (let k = bounds[t]!; k < bounds[t + 1]!; k++) if (!pinned(k)) set(k, 'drop');
   }
   if (over()) {
-    const context = items
-      .map((item, k) => ({ item, k }))
-      .filter(({ item, k }) => k >= current && item.kind === 'context' && item.compressedTokens !== undefined)
-      .sort((a, b) => b.item.tokens - a.item.tokens);
-    for (const { k, item } of context) if (over() && item.compressedTokens! < item.tokens) set(k, 'compress');
+    const shrinkable = (k: number) => k >= current && items[k]!.compressedTokens !== undefined && items[k]!.compressedTokens! < items[k]!.tokens;
+    const context = items.map((item, k) => ({ item, k })).filter(({ item, k }) => item.kind === 'context' && shrinkable(k)).sort((a, b) => b.item.tokens - a.item.tokens);
+    for (const { k } of context) if (over()) set(k, 'compress');
+    // An agent's own tool results in this turn are shortened, oldest first, never left out:
+    // every tool call must keep an answer.
+    for (let k = current; k < items.length && over(); k++) if (items[k]!.kind === 'other' && shrinkable(k)) set(k, 'compress');
     for (const { k } of context) if (over()) set(k, 'drop');
   }
   return {

@@ -240,9 +240,13 @@ class TurnContext implements TurnContextService {
         return { kind: 'user', full: { role: 'user', content } };
       }
       case 'assistant':
-      case 'tool':
         // As the plain conversion writes them (tool calls without UI fields, reasoning left behind).
         return { kind: 'other', full: toOpenAIMessages([message])[0]! };
+      case 'tool': {
+        const full = toOpenAIMessages([message])[0]!;
+        const text = typeof full.content === 'string' ? full.content : '';
+        return { kind: 'other', full, compressed: text.length > SHORT_CHARS ? { ...full, content: shortened(text) } : undefined };
+      }
       case 'context_file': {
         const files = decodeContextFiles(message.content).filter((file) => {
           const verdict = allowed(file.file_name);
@@ -262,7 +266,7 @@ class TurnContext implements TurnContextService {
         return {
           kind: 'context',
           full: { role: 'user', content: message.content },
-          compressed: message.content.length > 200 ? { role: 'user', content: `${message.content.slice(0, 200)}\n[the rest is left out to fit the context window]` } : undefined,
+          compressed: message.content.length > SHORT_CHARS ? { role: 'user', content: shortened(message.content) } : undefined,
         };
       default:
         return null;
@@ -298,6 +302,13 @@ class TurnContext implements TurnContextService {
     }
     return { full, compressed, exact: counted.exact, tokenizer: counted.tokenizer, reason: counted.reason };
   }
+}
+
+/** What is kept of a long text or tool output that has to give way. */
+const SHORT_CHARS = 300;
+
+function shortened(text: string): string {
+  return `${text.slice(0, SHORT_CHARS)}\n[the rest is left out to fit the context window]`;
 }
 
 /**

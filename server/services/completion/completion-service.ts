@@ -66,6 +66,8 @@ export interface GivenCompletion {
 }
 
 const GIVEN_REMEMBERED = 64;
+/** See `nearCursor`. */
+const MAX_CHARS_PER_TOKEN = 16;
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 
 export class CompletionService {
@@ -273,15 +275,20 @@ export class CompletionService {
 }
 
 /**
- * The part of the document a prompt can reach: every line costs at least one token, so no more
- * than the token limit of lines (twice that, for blank lines a tokenizer merges) fits on either
- * side of the cursor. The prompt builder counts every line it is given; handing it a 20,000-line
- * file would tokenize all of it for a window of a few hundred lines.
+ * The part of the document a prompt can reach. Code runs 3 to 4 characters per token, and hardly
+ * any token is longer than 16, so lines holding 16 characters per token of the limit on either
+ * side of the cursor are more than the window can take. The prompt builder counts every line it
+ * is given; handing it a whole long file would tokenize all of it for a window of a few hundred
+ * lines on the file's first completion.
  */
 function nearCursor(doc: SplitDocument, input: CompletionInput, nCtx: number): { text: string; cursor: { line: number; character: number } } {
-  const radius = 2 * Math.max(1, nCtx - input.maxNewTokens);
-  if (doc.above.length <= radius && doc.below.length <= radius) return { text: input.text, cursor: { line: input.line, character: input.character } };
-  const above = doc.above.slice(Math.max(0, doc.above.length - radius));
-  const text = above.join('') + doc.linePrefix + doc.lineSuffix + doc.lineEnd + doc.below.slice(0, radius).join('');
+  const chars = MAX_CHARS_PER_TOKEN * Math.max(1, nCtx - input.maxNewTokens);
+  let a = 0;
+  for (let sum = 0; a < doc.above.length && sum < chars; a++) sum += doc.above[doc.above.length - 1 - a]!.length;
+  let b = 0;
+  for (let sum = 0; b < doc.below.length && sum < chars; b++) sum += doc.below[b]!.length;
+  if (a === doc.above.length && b === doc.below.length) return { text: input.text, cursor: { line: input.line, character: input.character } };
+  const above = doc.above.slice(doc.above.length - a);
+  const text = above.join('') + doc.linePrefix + doc.lineSuffix + doc.lineEnd + doc.below.slice(0, b).join('');
   return { text, cursor: { line: above.length, character: input.character } };
 }

@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>> = {
   'chat-context': () => import('./chat-context'),
   chat: () => import('./chat'),
   tools: () => import('./tools'),
+  extension: () => import('./extension'),
 };
 
 async function main(): Promise<void> {

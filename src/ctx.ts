@@ -175,7 +175,13 @@ export class Ctx {
   private async restartIfIdentityChanged(): Promise<void> {
     if (engineIdentity(this.settings, this.apiKey) === this.identity) return;
     this.output.info('engine: settings that shape its command line changed; restarting it');
-    await this.restartEngine().catch((error) => this.output.error(`engine restart failed: ${(error as Error).message}`));
+    await this.restartEngine().catch((error: Error) => {
+      this.output.error(`engine restart failed: ${error.message}`);
+      void vscode.window.showWarningMessage(`Refact TS: ${error.message}`, 'Retry', 'Show Logs').then((choice) => {
+        if (choice === 'Retry') void vscode.commands.executeCommand('refactts.restartEngine');
+        if (choice === 'Show Logs') this.output.show();
+      });
+    });
   }
 
   private engineGaveUp(reason: string): void {

@@ -15,6 +15,7 @@ import { codePointColumn, replacedSuffixLength, wantsMultiline } from './ghost-t
 import { skipReason } from './skip-rules';
 
 export const ACCEPTED_COMMAND = 'refactts.inlineAccepted';
+const PRIVACY_REFUSAL = /privacy/i;
 
 export interface InlineDeps {
   client: () => EngineRequests | null;
@@ -37,6 +38,7 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
         if (event.contentChanges.length > 0 && event.document === vscode.window.activeTextEditor?.document) this.debounce.keystroke(Date.now());
       }),
       vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: number) => this.accepted(id)),
+      vscode.window.onDidChangeActiveTextEditor(() => this.deps.status({ type: 'privacy', blocked: false })),
     );
   }
 
@@ -84,6 +86,9 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
       const cancelled = token.isCancellationRequested;
       this.deps.status({ type: 'request-end', ...(cancelled ? {} : { error: message }) });
       if (!cancelled) this.deps.log.warn(`completion failed: ${message}`);
+      // The engine refuses files its privacy rules keep from every model; the status bar says so
+      // until another file is active.
+      if (PRIVACY_REFUSAL.test(message)) this.deps.status({ type: 'privacy', blocked: true });
       return null;
     }
     if (!result.cached) this.debounce.latency(Date.now() - started);

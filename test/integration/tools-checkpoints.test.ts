@@ -46,6 +46,12 @@ describe('checkpoints in a shadow repository', () => {
     assert.ok(existsSync(join(kit.root, 'added.txt')));
   });
 
+  it('serializes snapshots of one folder: parallel creates all succeed, each its own commit', async () => {
+    const kit = makeToolsKit();
+    const made = await Promise.all([1, 2, 3, 4].map((i) => kit.checkpoints.create(`turn ${i}`)));
+    assert.equal(new Set(made.map(([c]) => c!.commit_hash)).size, 4);
+  });
+
   it('never touches the user\'s own git repository', async () => {
     const kit = makeToolsKit();
     const git = (...args: string[]) => execFileSync('git', ['-C', kit.root, '-c', 'user.name=u', '-c', 'user.email=u@x', ...args], { encoding: 'utf8' });

@@ -38,17 +38,40 @@ export interface CheckpointPreview {
 const EXCLUDES = ['.refact/trajectories/', '.git/', 'node_modules/', '__pycache__/', '.venv/', 'venv/'];
 
 export class Checkpoints {
+  /** One git operation sequence per folder at a time: two would fight over the shadow index lock. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: CheckpointsDeps) {}
 
   /** Snapshots every workspace folder (one checkpoint each); taken before an agent turn. */
   async create(message: string): Promise<Checkpoint[]> {
     const out: Checkpoint[] = [];
-    for (const folder of this.deps.folders()) out.push(await this.snapshot(resolve(folder), message));
+    for (const folder of this.deps.folders()) out.push(await this.serial(resolve(folder), () => this.snapshot(resolve(folder), message)));
     return out;
   }
 
   async preview(checkpoint: Checkpoint): Promise<CheckpointPreview> {
     const folder = this.folderOf(checkpoint);
+    return this.serial(folder, () => this.previewIn(folder, checkpoint));
+  }
+
+  /** Brings the folder back to the checkpoint; returns the files it changed. */
+  async restore(checkpoint: Checkpoint): Promise<CheckpointFileChange[]> {
+    const folder = this.folderOf(checkpoint);
+    return this.serial(folder, () => this.restoreIn(folder, checkpoint));
+  }
+
+  private serial<T>(folder: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(folder) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(folder, tail);
+    void tail.then(() => {
+      if (this.queues.get(folder) === tail) this.queues.delete(folder);
+    });
+    return run;
+  }
+
+  private async previewIn(folder: string, checkpoint: Checkpoint): Promise<CheckpointPreview> {
     await this.requireCommit(folder, checkpoint.commit_hash);
     const undo = await this.snapshot(folder, `before restoring ${checkpoint.commit_hash}`);
     const files_changed = await this.changes(folder, undo.commit_hash, checkpoint.commit_hash);
@@ -56,9 +79,7 @@ export class Checkpoints {
     return { workspace_folder: folder, files_changed, checkpoint_for_undo: undo, reverted_to: new Date(Number(when) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
   }
 
-  /** Brings the folder back to the checkpoint; returns the files it changed. */
-  async restore(checkpoint: Checkpoint): Promise<CheckpointFileChange[]> {
-    const folder = this.folderOf(checkpoint);
+  private async restoreIn(folder: string, checkpoint: Checkpoint): Promise<CheckpointFileChange[]> {
     await this.requireCommit(folder, checkpoint.commit_hash);
     const now = await this.snapshot(folder, `before restoring ${checkpoint.commit_hash}`);
     const changes = await this.changes(folder, now.commit_hash, checkpoint.commit_hash);

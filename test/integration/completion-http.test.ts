@@ -211,10 +211,12 @@ describe('code completion over HTTP', () => {
     assert.match(superseded.json.detail, /newer completion request/);
   });
 
-  it('uses the files the user edited last as context', async () => {
+  it('uses the files the user edited last as context, not the cursor file itself', async () => {
     const other = join(rig.root, 'src', 'names.py');
     rig.documents.open(pathToUri(other), 'python', 1, 'GREETING = "hello"\n');
     rig.documents.change(pathToUri(other), 2, [{ text: 'GREETING = "hello"\nFAREWELL = "bye"\n' }]);
+    // The cursor's own file, open in the editor too, is not context for itself.
+    rig.documents.open(pathToUri(join(rig.root, 'src', 'app.py')), 'python', 1, TEXT);
     const r = await rig.post(request(rig, { no_cache: true }));
     const recent = r.json.context.sources.find((s: { name: string }) => s.name === 'recent');
     assert.equal(recent.status, 'used');

@@ -12,10 +12,10 @@ import {
   type GetCompletionsParams,
 } from '../../../src/protocol/completion';
 import { fail, ok, type Outcome } from '../../core/outcome';
-import { uriToPath } from '../workspace';
+import { pathToUri, uriToPath } from '../workspace';
 
 export interface CompletionInput {
-  /** A sources key or an LSP URI; a newer request for the same document cancels this one. */
+  /** The file's URI (an LSP client's as it sent it); a newer request for the same document cancels this one. */
   document: string;
   /** The file's absolute path when the document is one, for looking up context; else null. */
   path: string | null;
@@ -56,9 +56,11 @@ export function completionInputFromRefact(body: CodeCompletionRequest): Outcome<
     const known = Object.keys(sources);
     return fail('BadRequest', `cursor file '${cursor.file}' is not in inputs.sources (${known.length ? `it has ${known.map((k) => `'${k}'`).join(', ')}` : 'it is empty'})`);
   }
+  const path = uriToPath(cursor.file);
   return ok({
-    document: cursor.file,
-    path: uriToPath(cursor.file),
+    // The same file asked for over HTTP and open over LSP is one document (one slot, one recent entry).
+    document: path ? pathToUri(path) : cursor.file,
+    path,
     text,
     line: cursor.line,
     character: cursor.character,

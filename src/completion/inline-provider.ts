@@ -91,10 +91,11 @@ export class InlineCompletions implements vscode.InlineCompletionItemProvider, v
       if (PRIVACY_REFUSAL.test(message)) this.deps.status({ type: 'privacy', blocked: true });
       return null;
     }
-    if (!result.cached) this.debounce.latency(Date.now() - started);
-    this.deps.status({ type: 'request-end', model: result.model });
+    const engineMs = Date.now() - started;
+    if (!result.cached) this.debounce.latency(engineMs);
+    this.deps.status({ type: 'request-end', model: result.model, waitMs: wait.delayMs, engineMs });
     const text = result.choices[0]?.code_completion ?? '';
-    this.deps.log.debug(`completion ${result.snippet_telemetry_id}${result.cached ? ' (cached)' : ''} in ${Date.now() - started} ms after a ${wait.delayMs} ms ${wait.reason} wait: ${JSON.stringify(text)}`);
+    this.deps.log.debug(`completion ${result.snippet_telemetry_id}${result.cached ? ' (cached)' : ''} in ${engineMs} ms after a ${wait.delayMs} ms ${wait.reason} wait: ${JSON.stringify(text)}`);
     if (!text || token.isCancellationRequested) return null;
     const replaced = replacedSuffixLength(lineSuffix, text);
     const range = new vscode.Range(position, position.translate(0, replaced));

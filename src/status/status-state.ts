@@ -31,6 +31,8 @@ export interface StatusState {
   /** The model that answered last, and the last request's error, if it failed. */
   lastModel: string;
   lastError: string;
+  /** The last answered request: the debounce wait before it and the engine's answer time. */
+  lastTiming: { waitMs: number; engineMs: number } | null;
 }
 
 export type StatusEvent =
@@ -45,7 +47,7 @@ export type StatusEvent =
   | { type: 'progress-report'; token: string; percentage?: number; message?: string }
   | { type: 'progress-end'; token: string }
   | { type: 'request-start' }
-  | { type: 'request-end'; model?: string; error?: string }
+  | { type: 'request-end'; model?: string; error?: string; waitMs?: number; engineMs?: number }
   | { type: 'paused'; paused: boolean }
   | { type: 'privacy'; blocked: boolean }
   | { type: 'index-limits'; ast: boolean; vecdb: boolean };
@@ -63,6 +65,7 @@ export function initialStatus(options: { paused: boolean; xDebug: boolean; chose
     vecdbLimitHit: false,
     lastModel: '',
     lastError: '',
+    lastTiming: null,
   };
 }
 
@@ -99,7 +102,13 @@ export function reduceStatus(state: StatusState, event: StatusEvent): StatusStat
     case 'request-start':
       return { ...state, inFlight: state.inFlight + 1 };
     case 'request-end':
-      return { ...state, inFlight: Math.max(0, state.inFlight - 1), lastModel: event.model || state.lastModel, lastError: event.error ?? '' };
+      return {
+        ...state,
+        inFlight: Math.max(0, state.inFlight - 1),
+        lastModel: event.model || state.lastModel,
+        lastError: event.error ?? '',
+        lastTiming: event.waitMs !== undefined && event.engineMs !== undefined ? { waitMs: event.waitMs, engineMs: event.engineMs } : state.lastTiming,
+      };
     case 'paused':
       return { ...state, paused: event.paused };
     case 'privacy':
@@ -144,7 +153,8 @@ export function statusView(state: StatusState): StatusView {
     const pct = progress.percentage === null ? '' : ` ${progress.percentage}%`;
     return { kind: 'indexing', text: `$(sync~spin) ${NAME}: indexing${pct}`, tooltip: `${port}. ${progress.title}${progress.message ? `: ${progress.message}` : ''}. ${modelLine}`, severity: null };
   }
-  const errorLine = state.lastError ? ` Last request failed: ${state.lastError}` : '';
+  const timing = state.lastTiming ? ` Last completion: ${state.lastTiming.engineMs} ms from the engine after a ${state.lastTiming.waitMs} ms wait.` : '';
+  const errorLine = (state.lastError ? ` Last request failed: ${state.lastError}` : '') + timing;
   if (state.astLimitHit || state.vecdbLimitHit) {
     const which = [state.astLimitHit ? 'AST' : '', state.vecdbLimitHit ? 'VecDB' : ''].filter(Boolean).join(' and ');
     return { kind: 'limit', text: `$(warning) ${model || NAME}`, tooltip: `${port}. ${which} file limit hit: part of the workspace is not indexed; raise the limit in the settings. ${modelLine}.${errorLine}`, severity: 'warning' };

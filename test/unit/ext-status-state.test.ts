@@ -41,6 +41,9 @@ describe('status bar state', () => {
     assert.equal(done.lastModel, 'm2');
     assert.match(statusView(done).tooltip, /Last request failed: upstream 502/);
     assert.equal(reduceStatus(done, { type: 'request-end' }).inFlight, 0, 'never below zero');
+    const timed = run([{ type: 'request-start' }, { type: 'request-end', model: 'm', waitMs: 45, engineMs: 120 }], run(READY));
+    assert.match(statusView(timed).tooltip, /Last completion: 120 ms from the engine after a 45 ms wait\./);
+    assert.deepEqual(reduceStatus(timed, { type: 'request-end', error: 'x' }).lastTiming, { waitMs: 45, engineMs: 120 }, 'a failed request keeps the last timing');
   });
 
   it('paused, privacy-blocked and file-limit states, each readable at a glance', () => {

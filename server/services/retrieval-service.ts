@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { VdbSearchResult, VecDbStatus } from '../../src/protocol/workspace';
-import { codeTokens, identifiers } from '../core/retrieval/code-tokens';
+import { codeTokens, identifiers, queryNames } from '../core/retrieval/code-tokens';
 import { chooseSource, type EmbeddingSource } from '../core/retrieval/embedding-source';
-import { fuse, usefulness, type RankedList } from '../core/retrieval/fuse';
+import { cappedStrengths, fuse, relativeStrengths, usefulness, type RankedList } from '../core/retrieval/fuse';
 import type { FileChange } from '../core/change-batcher';
 import { looksBinary } from '../core/indexing-rules';
 import type { ChunkedFile, ChunkInput, ChunkSettings } from '../workers/chunk';
@@ -52,6 +52,11 @@ export interface SearchOptions {
   excludePaths?: readonly string[];
   /** Weight of symbol matches in the fusion (lexical and vector weigh 1). */
   symbolWeight?: number;
+  /**
+   * Fuse on ranks alone, with every query identifier a name, as before matches were weighed by
+   * how informative they are: the benchmark measures both on one index.
+   */
+  ranksOnly?: boolean;
 }
 
 /** Files read and chunked per step. */
@@ -61,6 +66,8 @@ const CANDIDATES = 100;
 /**
  * A declaration named in the query is the strongest single signal we have without a model: on
  * the benchmark's call sites symbols alone find the defining file more often than BM25 does.
+ * Each symbol hit still counts by how rare its names are (see `fuse`), so a hundred chunks that
+ * declare `read` weigh less than one clearly best BM25 hit.
  */
 const SYMBOL_WEIGHT = 3;
 
@@ -169,7 +176,7 @@ export class RetrievalService {
   async search(query: string, topN: number, options: SearchOptions = {}): Promise<VdbSearchResult> {
     const use = new Set(options.use ?? ['lexical', 'symbol', 'vector']);
     const tokens = use.has('lexical') ? codeTokens(query) : [];
-    const names = use.has('symbol') ? identifiers(query) : [];
+    const names = !use.has('symbol') ? [] : options.ranksOnly ? identifiers(query) : queryNames(query);
     const roots = [...this.roots.values()];
     const keyOf = (slot: number, id: number) => slot * 2 ** 32 + id;
     const lexical: { key: number; score: number }[] = [];
@@ -178,25 +185,34 @@ export class RetrievalService {
       for (const hit of root.lexical(tokens, CANDIDATES)) lexical.push({ key: keyOf(slot, hit.id), score: hit.score });
       for (const hit of root.symbols.search(names, CANDIDATES)) symbol.push({ key: keyOf(slot, hit.id), score: hit.score });
     });
+    const excluded = new Set(options.excludePaths ?? []);
+    const lookup = (key: number) => {
+      const ref = roots[Math.floor(key / 2 ** 32)]?.chunks.get(key % 2 ** 32);
+      return ref && !excluded.has(ref.path) ? ref : undefined;
+    };
+    // Strengths are measured against the best hit that can be answered: the file being edited
+    // is usually the best lexical match for its own text, and would make every other hit look weak.
+    const answerable = options.ranksOnly ? () => true : (h: { key: number }) => lookup(h.key) !== undefined;
+    const lexicalBest = best(lexical.filter(answerable));
+    const symbolBest = best(symbol.filter(answerable));
     const lists: RankedList[] = [
-      { name: 'lexical', weight: 1, ids: best(lexical) },
-      { name: 'symbol', weight: options.symbolWeight ?? SYMBOL_WEIGHT, ids: best(symbol) },
+      { name: 'lexical', weight: 1, ids: lexicalBest.map((h) => h.key), strengths: relativeStrengths(lexicalBest.map((h) => h.score)) },
+      { name: 'symbol', weight: options.symbolWeight ?? SYMBOL_WEIGHT, ids: symbolBest.map((h) => h.key), strengths: cappedStrengths(symbolBest.map((h) => h.score)) },
     ];
     if (use.has('vector') && this.embedder && roots.some((r) => r.vectors && r.vectors.size > 0)) {
       const vector = await this.vectorizer.embedQuery(query);
       if (vector) {
         const hits: { key: number; score: number; distance: number }[] = [];
         roots.forEach((root, slot) => {
-          for (const hit of root.vectorSearch(vector, CANDIDATES)) hits.push({ key: keyOf(slot, hit.id), score: -hit.distance, distance: hit.distance });
+          // Cosine similarity: higher is better, and its ratio to the best one is the strength.
+          for (const hit of root.vectorSearch(vector, CANDIDATES)) hits.push({ key: keyOf(slot, hit.id), score: 1 - hit.distance, distance: hit.distance });
         });
-        lists.push({ name: 'vector', weight: 1, ids: best(hits), distances: new Map(hits.map((h) => [h.key, h.distance])) });
+        const nearest = best(hits.filter(answerable));
+        lists.push({ name: 'vector', weight: 1, ids: nearest.map((h) => h.key), strengths: relativeStrengths(nearest.map((h) => h.score)), distances: new Map(hits.map((h) => [h.key, h.distance])) });
       }
     }
-    const excluded = new Set(options.excludePaths ?? []);
-    const lookup = (key: number) => {
-      const ref = roots[Math.floor(key / 2 ** 32)]?.chunks.get(key % 2 ** 32);
-      return ref && !excluded.has(ref.path) ? ref : undefined;
-    };
+    // The benchmark's baseline: the fusion before issue 9, on ranks alone.
+    if (options.ranksOnly) for (const list of lists) delete list.strengths;
     const hits = fuse(lists, lookup, { k: 60, perFile: options.perFile ?? 2, limit: Math.max(1, topN) });
     const top = hits[0]?.score ?? 0;
     return {
@@ -422,8 +438,9 @@ export class RetrievalService {
   }
 }
 
-function best(hits: { key: number; score: number }[]): number[] {
-  return hits.sort((a, b) => b.score - a.score).slice(0, CANDIDATES).map((h) => h.key);
+/** The best `CANDIDATES` hits over every root, best first. */
+function best<T extends { key: number; score: number }>(hits: T[]): T[] {
+  return hits.sort((a, b) => b.score - a.score).slice(0, CANDIDATES);
 }
 
 async function readText(path: string): Promise<string | null> {

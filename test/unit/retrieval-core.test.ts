@@ -1,14 +1,15 @@
 /**
  * The pure retrieval core: code-aware tokens, BM25 ranking over the chunks of a fixture
- * project, incremental removal, symbol matches, and reciprocal-rank fusion with merging.
+ * project, incremental removal, symbol matches, reciprocal-rank fusion with merging, and the
+ * rules that weigh each list by how informative its matches are.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Bm25Index } from '../../server/core/retrieval/bm25';
-import { codeTokens, identifiers } from '../../server/core/retrieval/code-tokens';
-import { fuse, usefulness } from '../../server/core/retrieval/fuse';
+import { codeTokens, identifiers, queryNames } from '../../server/core/retrieval/code-tokens';
+import { cappedStrengths, fuse, relativeStrengths, usefulness } from '../../server/core/retrieval/fuse';
 import { SymbolIndex } from '../../server/core/retrieval/symbol-index';
 import { chunk, type ChunkRecord } from '../../server/workers/chunk';
 import { listFiles } from '../helpers/ast-golden';
@@ -106,5 +107,60 @@ describe('reciprocal-rank fusion', () => {
     assert.equal(hits[1]!.distance, 0.2);
     assert.equal(hits[2]!.distance, null);
     assert.equal(usefulness(hits[0]!.score, hits[0]!.score), 100);
+  });
+});
+
+describe('weighing each list by how informative its matches are', () => {
+  it('takes every identifier of a query with code in it, and only identifier-shaped words of prose', () => {
+    assert.deepEqual(queryNames('flux capacitor gauge read gigawatts for a year'), []);
+    assert.deepEqual(queryNames('where is parseHTTPResponse used, e.g. for user_name2 or HTTPServer'), ['parsehttpresponse', 'user_name2', 'httpserver']);
+    assert.deepEqual(queryNames('gauge.read(year) in gigawatts'), ['gauge', 'read', 'year', 'gigawatts']);
+    assert.deepEqual(queryNames('const total = sum(rows);'), ['total', 'sum', 'rows']);
+    assert.deepEqual(queryNames('Read the file. Then write it'), []);
+  });
+
+  it('scores symbol matches on an absolute scale: one rare name counts fully, a common one barely', () => {
+    const symbols = new SymbolIndex();
+    symbols.add(1, ['fluxcapacitorgauge']);
+    for (let id = 100; id < 200; id++) symbols.add(id, ['read']);
+    const [unique] = symbols.search(['fluxcapacitorgauge'], 1);
+    assert.equal(unique!.score, 1);
+    const common = symbols.search(['read'], 100);
+    assert.equal(common.length, 100);
+    assert.ok(cappedStrengths([common[0]!.score])[0]! < 0.2, String(common[0]!.score));
+    assert.deepEqual(cappedStrengths([1.7, 0.5, -1]), [1, 0.5, 0]);
+  });
+
+  it('turns scores into strengths against the best one, square-rooted', () => {
+    assert.deepEqual(relativeStrengths([8, 2, 0]), [1, 0.5, 0]);
+    assert.deepEqual(relativeStrengths([]), []);
+    assert.deepEqual(relativeStrengths([0, 0]), [0, 0]);
+  });
+
+  const refs = (id: number) => ({ path: `f${id}.ts`, line1: 0, line2: 9 });
+  const order = (hits: { path: string }[]) => hits.map((h) => h.path);
+
+  it('lets a clearly best BM25 hit beat many weak symbol hits of triple weight', () => {
+    const weak = Array.from({ length: 50 }, (_, i) => 100 + i);
+    const lists = [
+      { name: 'lexical' as const, weight: 1, ids: [1, 2, 3], strengths: relativeStrengths([30, 4, 3]) },
+      { name: 'symbol' as const, weight: 3, ids: weak, strengths: cappedStrengths(weak.map(() => 0.15)) },
+    ];
+    assert.equal(order(fuse(lists, refs))[0], 'f1.ts');
+    // On ranks alone (no strengths), as before, every weak symbol hit came first.
+    const rankOnly = lists.map(({ strengths: _, ...rest }) => rest);
+    assert.equal(order(fuse(rankOnly, refs))[0], 'f100.ts');
+  });
+
+  it('still puts a declaration of a rare name the query mentions first', () => {
+    const hits = fuse(
+      [
+        { name: 'lexical', weight: 1, ids: [1, 2, 3], strengths: relativeStrengths([10, 9, 8]) },
+        { name: 'symbol', weight: 3, ids: [3], strengths: cappedStrengths([1]) },
+      ],
+      refs,
+    );
+    assert.deepEqual(order(hits), ['f3.ts', 'f1.ts', 'f2.ts']);
+    assert.deepEqual(hits[0]!.sources.sort(), ['lexical', 'symbol']);
   });
 });

@@ -39,7 +39,11 @@ export class SymbolIndex {
     }
   }
 
-  /** `identifiers` in query order (lowercased whole names). */
+  /**
+   * `identifiers` in query order (lowercased whole names). Scores are on an absolute scale: a
+   * name declared in one chunk that ends the query scores 1, one declared in 100 chunks 0.15,
+   * which is what lets the fusion count a chunk by how rare its names are.
+   */
   search(identifiers: readonly string[], limit: number): Scored[] {
     const scores = new Map<number, number>();
     const seen = new Set<string>();

@@ -276,6 +276,23 @@ describe('chat sessions when the model cannot answer', () => {
   });
 });
 
+describe('a turn that runs too long', () => {
+  it('is stopped at the turn limit with an error that says so, and the upstream socket closes', async () => {
+    const upstream = await startScriptedUpstream(() => ({ kind: 'sse-hold', events: [chatDelta({ content: 'still going' })] }));
+    const harness = await startChatHarness({ caps: capsWith([scriptedChatModel(upstream.url)]), projectRoot: null, sessions: { turnLimitMs: 50 } });
+    try {
+      const events = await harness.subscribe('long');
+      await harness.command('long', { client_request_id: 'l1', type: 'user_message', content: 'go on forever' });
+      const stopped = await events.nextOf('runtime_updated', (e) => e.state === 'error');
+      assert.match(stopped.error!, /the turn was stopped after 0.05 seconds/);
+      await (await upstream.request(0)).aborted;
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
+  });
+});
+
 describe('the session loop with tools plugged in', () => {
   it('runs the tools an answer calls and asks the model again with their results', async () => {
     const replies: ScriptedReply[] = [

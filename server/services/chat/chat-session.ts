@@ -14,7 +14,7 @@ import { wantsTitle } from '../../core/chat/title';
 import { toTrajectory, type LoadedChat } from '../../core/chat/trajectory';
 import type { Logger } from '../logger';
 import type { UpstreamClient } from '../upstream/upstream-client';
-import { runTurn, type ToolCommand, type TurnDeps } from './session-loop';
+import { runTurn, TurnLimit, type ToolCommand, type TurnDeps } from './session-loop';
 import { SseFanout, sseFrame, type SseOptions, type SseTarget } from './sse-fanout';
 import { generateTitle } from './title-generator';
 import type { TrajectoriesStore } from './trajectories-store';
@@ -27,6 +27,7 @@ export interface ChatSessionDeps extends TurnDeps {
   now: () => string;
   sse: SseOptions;
   maxQueue?: number;
+  turnLimitMs: number;
 }
 
 export type CommandAnswer = { status: number; body: ChatCommandResponse | { detail: string } };
@@ -145,13 +146,17 @@ export class ChatSession {
     this.pumping = true;
     try {
       for (let next = this.state.dequeue(); next; next = this.state.dequeue()) {
-        this.turn = new AbortController();
+        const turn = new AbortController();
+        this.turn = turn;
+        // Refact's limit on one turn; the turn ends with an error that says so.
+        const limit = setTimeout(() => turn.abort(new TurnLimit(this.deps.turnLimitMs)), this.deps.turnLimitMs);
         try {
-          await this.run(next, this.turn.signal);
+          await this.run(next, turn.signal);
         } catch (error) {
           this.deps.logger.error(`chat ${this.state.chatId}: ${next.type} failed: ${(error as Error).stack ?? error}`);
           this.state.setRuntime('error', `internal error: ${(error as Error).message}`);
         } finally {
+          clearTimeout(limit);
           this.turn = null;
         }
         this.save();

@@ -27,6 +27,8 @@ export interface ChatSessionsOptions {
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;
   onRequestSent?: () => void;
+  /** The longest one turn may run (Refact: 15 minutes). */
+  turnLimitMs?: number;
   /** The agent's tools (next issue); without them chats offer the model no tools. */
   tools?: ChatTools;
 }
@@ -34,6 +36,7 @@ export interface ChatSessionsOptions {
 /** Refact's stream idle limit; also the wait for a slow local model's first token. */
 const STREAM_TIMEOUT_MS = 120_000;
 const MAX_LIVE_CHATS = 64;
+const TURN_LIMIT_MS = 15 * 60_000;
 
 export class ChatSessions {
   private readonly sessions = new Map<string, Promise<ChatSession>>();
@@ -58,6 +61,7 @@ export class ChatSessions {
       now: () => new Date().toISOString(),
       sse: { ...DEFAULT_SSE_OPTIONS, ...options.sse },
       maxQueue: options.maxQueue,
+      turnLimitMs: options.turnLimitMs ?? TURN_LIMIT_MS,
     };
     this.maxLive = options.maxLiveChats ?? MAX_LIVE_CHATS;
   }

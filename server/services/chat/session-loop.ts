@@ -30,6 +30,13 @@ export interface TurnDeps {
   tools?: ChatTools;
 }
 
+/** Why a turn was stopped by the engine rather than the user: it ran past its time limit. */
+export class TurnLimit extends Error {
+  constructor(limitMs: number) {
+    super(`the turn was stopped after ${Math.round(limitMs / 60_000) || limitMs / 1000} ${limitMs >= 60_000 ? 'minutes' : 'seconds'}, the longest one turn may run`);
+  }
+}
+
 /** A guard against a model that calls tools forever within one user turn. */
 const MAX_TOOL_STEPS = 50;
 
@@ -132,6 +139,10 @@ async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: Abort
     const runsTools = !!deps.tools && merger.size > 0;
     return state.finishStream(finishReason ?? 'stop', runsTools ? 'executing_tools' : 'idle');
   } catch (error) {
+    if (signal.aborted && signal.reason instanceof TurnLimit) {
+      state.failStream(signal.reason.message);
+      return null;
+    }
     if (signal.aborted || (error instanceof UpstreamError && error.kind === 'aborted')) {
       state.abortStream();
       return null;

@@ -195,6 +195,27 @@ describe('chat sessions over SSE', () => {
     assert.equal(snapshot.thread.mode, 'NO_TOOLS');
   });
 
+  it('serves the event stream over cleartext HTTP/2 too (Refact\'s VS Code extension talks h2c)', async () => {
+    const { connect } = await import('node:http2');
+    const session = connect(harness.baseUrl);
+    try {
+      const first = await new Promise<{ status: unknown; type: unknown; data: string }>((resolve, reject) => {
+        const request = session.request({ ':path': '/v1/chats/subscribe?chat_id=h2' });
+        let status: unknown;
+        let type: unknown;
+        request.on('response', (headers) => ((status = headers[':status']), (type = headers['content-type'])));
+        request.setEncoding('utf8');
+        request.once('data', (data: string) => resolve({ status, type, data }));
+        request.on('error', reject);
+        request.end();
+      });
+      assert.deepEqual([first.status, first.type], [200, 'text/event-stream']);
+      assert.match(first.data, /^data: \{"chat_id":"h2","seq":"0","type":"snapshot"/);
+    } finally {
+      session.destroy();
+    }
+  });
+
   it('refuses invalid content with 400 and a reason, and bodies that are not commands with a detail', async () => {
     const png = 'data:image/png;base64,iVBORw0KGgo=';
     const events = await harness.subscribe('invalid');

@@ -48,11 +48,7 @@ export function globMatches(glob: string, text: string): boolean {
   return globToRegExp(glob).test(text);
 }
 
-const cache = new Map<string, RegExp>();
-
 export function globToRegExp(glob: string): RegExp {
-  const hit = cache.get(glob);
-  if (hit) return hit;
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -71,10 +67,7 @@ export function globToRegExp(glob: string): RegExp {
       i = close;
     } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }
-  const re = new RegExp(`^${source}$`);
-  if (cache.size > 1000) cache.clear();
-  cache.set(glob, re);
-  return re;
+  return new RegExp(`^${source}$`);
 }
 
 /** `confirmation: {ask_user, deny}` from a parsed YAML value; missing lists are empty. */

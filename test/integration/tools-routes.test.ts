@@ -7,6 +7,7 @@ import { checkpointRoutes } from '../../server/http/routes/checkpoints';
 import { toolRoutes } from '../../server/http/routes/tools';
 import { createLogger } from '../../server/services/logger';
 import { ChatToolStates } from '../../server/services/tools/chat-tool-states';
+import { ToolRegistry } from '../../server/services/tools/tool-registry';
 import type { ToolGroupResponse } from '../../src/protocol/tools';
 import { makeToolsKit } from './tools-kit';
 
@@ -98,5 +99,31 @@ describe('tool routes', () => {
       assert.equal(res.statusCode, status, `${url} ${JSON.stringify(payload)}: ${res.body}`);
       assert.match(res.json().detail, detail, url);
     }
+  });
+});
+
+describe('tools from elsewhere (the MCP hook)', () => {
+  it('lists extra tools in their own mcp group, checks, confirms and runs them like the others', async () => {
+    const calls: unknown[] = [];
+    const kit = makeToolsKit();
+    const registry = new ToolRegistry({
+      editor: kit.editor, integrations: kit.integrations, privacy: null, listFiles: async () => [], readText: async () => null, ast: null, retrieval: null,
+      extraTools: () => [{
+        desc: { name: 'mcp_notes_add', display_name: 'add', agentic: true, experimental: false, description: 'Adds a note', parameters: [{ name: 'text', type: 'string', description: 'the note' }], parameters_required: ['text'], source: { source_type: 'integration', config_path: '/cfg/integrations.d/mcp_notes.yaml' } },
+        group: 'MCP notes', readOnly: false, enabled: true, confirmation: { ask_user: ['*secret*'], deny: [] }, integrConfigPath: '/cfg/integrations.d/mcp_notes.yaml',
+        command: (args) => `mcp_notes_add ${String(args.text)}`,
+        run: async (args) => {
+          calls.push(args);
+          return { ok: true, content: 'added' };
+        },
+      }],
+    });
+    const groups = await registry.groups();
+    assert.deepEqual(groups.at(-1)!.name, 'MCP notes');
+    assert.equal(groups.at(-1)!.category, 'mcp');
+    assert.match((await registry.run('mcp_notes_add', {}, kit.ctx())).content, /Missing required argument `text`/);
+    assert.equal((await registry.needsConfirmation('mcp_notes_add', { text: 'a secret' })).decision, 'ask');
+    assert.deepEqual(await registry.run('mcp_notes_add', { text: 'hi' }, kit.ctx()), { ok: true, content: 'added' });
+    assert.deepEqual(calls, [{ text: 'hi' }]);
   });
 });

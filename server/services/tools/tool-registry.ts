@@ -37,6 +37,11 @@ export interface ToolRegistryDeps {
   fetchPage?: FetchPage;
   /** Tests watch the shell's process group through this. */
   onShellSpawn?: (pid: number) => void;
+  /**
+   * More tools from elsewhere, listed after the built-in and command-line ones: MCP servers plug
+   * in here (group `MCP <server>`, shown with category `mcp`), with their own rules and runner.
+   */
+  extraTools?: () => AvailableTool[];
 }
 
 /** A tool as it stands now: its spec with the config file, rules, and how to run it. */
@@ -121,6 +126,7 @@ export class ToolRegistry {
         run: (args, ctx) => cmdlineTool(tool, args, ctx),
       });
     }
+    out.push(...(this.deps.extraTools?.() ?? []));
     return out;
   }
 

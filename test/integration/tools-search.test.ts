@@ -39,3 +39,31 @@ describe('search and tree tools', () => {
     assert.match((await kit.registry.run('search_symbol_definition', { symbols: 'greet' }, kit.ctx())).content, /needs the AST index \(--ast\), which is turned off/);
   });
 });
+
+describe('web tool', () => {
+  it('reads at most a few MiB of an endless page and answers with text', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html');
+      const block = '<p>endless greeting</p>\n'.repeat(4096);
+      // Never ends: only a reader that stops on its own gets an answer.
+      const pump = () => {
+        while (response.write(block));
+        response.once('drain', pump);
+      };
+      response.on('close', () => response.removeAllListeners('drain'));
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const kit = makeToolsKit();
+    try {
+      const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/`;
+      const page = await kit.registry.run('web', { url, output_limit: '3' }, kit.ctx());
+      assert.equal(page.ok, true, page.content);
+      assert.match(page.content, /endless greeting\n+\.\.\. \d+ lines skipped/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -11,9 +11,23 @@ export type FetchPage = (url: string, signal: AbortSignal) => Promise<WebPage>;
 
 const DEFAULT_TIMEOUT_S = 15;
 
+/** A page is read up to this many bytes: a huge or endless answer must not fill the engine's memory. */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
 export async function defaultFetchPage(url: string, signal: AbortSignal): Promise<WebPage> {
   const response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' } });
-  return { url: response.url || url, status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  if (response.body) {
+    for await (const part of response.body) {
+      parts.push(Buffer.from(part));
+      bytes += part.byteLength;
+      // Leaving the loop early cancels the rest of the answer.
+      if (bytes >= MAX_PAGE_BYTES) break;
+    }
+  }
+  const body = Buffer.concat(parts).subarray(0, MAX_PAGE_BYTES).toString('utf8');
+  return { url: response.url || url, status: response.status, contentType: response.headers.get('content-type') ?? '', body };
 }
 
 export async function webTool(args: ToolArgs, ctx: ToolContext, fetchPage: FetchPage): Promise<ToolResult> {

@@ -67,7 +67,7 @@ export interface GivenCompletion {
 
 const GIVEN_REMEMBERED = 64;
 /** See `nearCursor`. */
-const MAX_CHARS_PER_TOKEN = 16;
+const MAX_CHARS_PER_TOKEN = 8;
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 
 export class CompletionService {
@@ -275,11 +275,11 @@ export class CompletionService {
 }
 
 /**
- * The part of the document a prompt can reach. Code runs 3 to 4 characters per token, and hardly
- * any token is longer than 16, so lines holding 16 characters per token of the limit on either
- * side of the cursor are more than the window can take. The prompt builder counts every line it
- * is given; handing it a whole long file would tokenize all of it for a window of a few hundred
- * lines on the file's first completion.
+ * The part of the document a prompt can reach. Code runs 3 to 4 characters per token, so lines
+ * holding 8 characters per token of the limit on either side of the cursor are more than the
+ * window can take (text averaging over 8 characters per token, such as long runs of one
+ * character, fills its budget less, never over it). The prompt builder counts every line it is
+ * given, so a long file would otherwise be tokenized whole for a window of a few hundred lines.
  */
 function nearCursor(doc: SplitDocument, input: CompletionInput, nCtx: number): { text: string; cursor: { line: number; character: number } } {
   const chars = MAX_CHARS_PER_TOKEN * Math.max(1, nCtx - input.maxNewTokens);

@@ -11,6 +11,10 @@ import { openEventStream } from './sse';
 
 const CHAT_ID_RULE = 'chat_id must be 1-200 letters, digits, `_`, `-` or `.`';
 
+function noSession(sessions: ChatSessions): never {
+  throw sessions.closed ? problem('Unavailable', 'the engine is shutting down') : problem('BadRequest', CHAT_ID_RULE);
+}
+
 export function chatRoutes(sessions: ChatSessions): RouteModule {
   return (app) => {
     app.addHook('preClose', async () => sessions.dispose());
@@ -18,8 +22,7 @@ export function chatRoutes(sessions: ChatSessions): RouteModule {
     app.get<{ Querystring: { chat_id?: string } }>(ChatRoutes.subscribe, async (request, reply) => {
       const chatId = request.query.chat_id;
       if (!chatId) throw problem('BadRequest', 'chat_id required');
-      const session = await sessions.get(chatId);
-      if (!session) throw problem('BadRequest', CHAT_ID_RULE);
+      const session = (await sessions.get(chatId)) ?? noSession(sessions);
       session.subscribe(openEventStream(reply));
       return reply;
     });
@@ -27,8 +30,7 @@ export function chatRoutes(sessions: ChatSessions): RouteModule {
     app.post<{ Params: { chat_id: string }; Body: unknown }>(ChatRoutes.commands, async (request, reply) => {
       const parsed = parseCommand(request.body);
       if (parsed.kind === 'malformed') throw problem('BadRequest', parsed.detail);
-      const session = await sessions.get(request.params.chat_id);
-      if (!session) throw problem('BadRequest', CHAT_ID_RULE);
+      const session = (await sessions.get(request.params.chat_id)) ?? noSession(sessions);
       const answer = parsed.kind === 'invalid_content' ? session.refuse(parsed.clientRequestId, parsed.error) : session.command(parsed.request);
       return reply.code(answer.status).send(answer.body);
     });

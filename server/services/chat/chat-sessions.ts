@@ -44,7 +44,7 @@ export class ChatSessions {
   private readonly live = new Map<string, ChatSession>();
   private readonly deps: ChatSessionDeps;
   private readonly maxLive: number;
-  private closed = false;
+  private closing = false;
 
   constructor(options: ChatSessionsOptions) {
     this.deps = {
@@ -68,7 +68,7 @@ export class ChatSessions {
 
   /** The chat, loaded or created; null for an id that cannot be a file name or after shutdown. */
   get(chatId: string): Promise<ChatSession> | null {
-    if (this.closed || !isSafeChatId(chatId)) return null;
+    if (this.closing || !isSafeChatId(chatId)) return null;
     let session = this.sessions.get(chatId);
     if (!session) {
       this.evict();
@@ -94,9 +94,13 @@ export class ChatSessions {
     }
   }
 
+  get closed(): boolean {
+    return this.closing;
+  }
+
   /** Stops every turn, saves every chat and closes every stream. */
   async dispose(): Promise<void> {
-    this.closed = true;
+    this.closing = true;
     const all = await Promise.all(this.sessions.values());
     await Promise.all(all.map((s) => s.dispose()));
   }

@@ -19,7 +19,7 @@ export function chatRoutes(sessions: ChatSessions): RouteModule {
   return (app) => {
     app.addHook('preClose', async () => sessions.dispose());
 
-    app.get<{ Querystring: { chat_id?: string } }>(ChatRoutes.subscribe, async (request, reply) => {
+    app.get<{ Querystring: { chat_id?: string } }>(ChatRoutes.subscribe, { schema: { querystring: { type: 'object', properties: { chat_id: { type: 'string' } } } } }, async (request, reply) => {
       const chatId = request.query.chat_id;
       if (!chatId) throw problem('BadRequest', 'chat_id required');
       const session = (await sessions.get(chatId)) ?? noSession(sessions);
@@ -27,7 +27,8 @@ export function chatRoutes(sessions: ChatSessions): RouteModule {
       return reply;
     });
 
-    app.post<{ Params: { chat_id: string }; Body: unknown }>(ChatRoutes.commands, async (request, reply) => {
+    // The body is checked by `parseCommand`, which names the field at fault in Refact's words.
+    app.post<{ Params: { chat_id: string }; Body: unknown }>(ChatRoutes.commands, { schema: { params: { type: 'object', properties: { chat_id: { type: 'string', minLength: 1 } } } } }, async (request, reply) => {
       const parsed = parseCommand(request.body);
       if (parsed.kind === 'malformed') throw problem('BadRequest', parsed.detail);
       const session = (await sessions.get(request.params.chat_id)) ?? noSession(sessions);

@@ -9,6 +9,8 @@ import type { RouteModule } from '../app';
 import { problem } from '../errors';
 import { openEventStream } from './sse';
 
+const idParams = { schema: { params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } } } } };
+
 export function trajectoriesRoutes(store: TrajectoriesStore): RouteModule {
   return (app) => {
     const fanout = new SseFanout();
@@ -26,13 +28,13 @@ export function trajectoriesRoutes(store: TrajectoriesStore): RouteModule {
       return reply;
     });
 
-    app.get<{ Params: { id: string } }>(ChatRoutes.trajectory, async (request): Promise<TrajectoryData> => {
+    app.get<{ Params: { id: string } }>(ChatRoutes.trajectory, idParams, async (request): Promise<TrajectoryData> => {
       const data = await store.read(request.params.id);
       if (!data) throw problem('NotFound', `no trajectory '${request.params.id}'`);
       return data;
     });
 
-    app.delete<{ Params: { id: string } }>(ChatRoutes.trajectory, async (request) => {
+    app.delete<{ Params: { id: string } }>(ChatRoutes.trajectory, idParams, async (request) => {
       if (!(await store.remove(request.params.id))) throw problem('NotFound', `no trajectory '${request.params.id}'`);
       return { success: true };
     });

@@ -143,6 +143,23 @@ describe('the served tokenizer.json counts exactly as llama.cpp tokenizes', () =
     });
   }
 
+  it('builds the file again when the GGUF at the same path changes', async () => {
+    const gguf = join(dir, 'changing.gguf');
+    const write = (pieces: string[]) =>
+      writeVocabGguf(gguf, {
+        'tokenizer.ggml.model': ['string', 'llama'],
+        'tokenizer.ggml.tokens': ['string', ['<unk>', '<s>', '</s>', ...pieces]],
+        'tokenizer.ggml.scores': ['f32', [0, 0, 0, ...pieces.map((_, i) => -i)]],
+        'tokenizer.ggml.token_type': ['i32', [2, 3, 3, ...pieces.map(() => 1)]],
+      });
+    write(['▁', 'a', 'b', '▁a']);
+    const first = JSON.parse((await tokenizerJsonFor(gguf))!);
+    assert.deepEqual(first.model.merges, [['▁', 'a']]);
+    write(['▁', 'a', 'b', 'ab', '▁ab']);
+    const second = JSON.parse((await tokenizerJsonFor(gguf))!);
+    assert.deepEqual(second.model.merges, [['a', 'b'], ['▁', 'ab']]);
+  });
+
   it('adds the BOS on encode(text) as llama.cpp does, and not when special tokens are off', async () => {
     const gguf = await tinyGguf();
     const tokenizer = new Tokenizer(JSON.parse((await tokenizerJsonFor(gguf))!) as object, {});

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { addedTokens, type GgufTokenizer } from './gguf-tokenizer';
@@ -18,6 +18,22 @@ export async function tokenizerJsonFor(ggufPath: string): Promise<string | null>
   for (const candidate of [`${ggufPath.replace(/\.gguf$/i, '')}.tokenizer.json`, join(dirname(ggufPath), 'tokenizer.json')]) {
     if (existsSync(candidate)) return readFile(candidate, 'utf8');
   }
+  const { mtimeMs, size } = await stat(ggufPath);
+  const stamp = `${mtimeMs}:${size}`;
+  let found = built.get(ggufPath);
+  if (found?.stamp !== stamp) {
+    found = { stamp, json: buildFromGguf(ggufPath) };
+    found.json.catch(() => built.delete(ggufPath));
+    built.set(ggufPath, found);
+  }
+  return found.json;
+}
+
+// One built file per served GGUF, until the GGUF changes: reading a large vocabulary and
+// deriving its merges takes seconds, and every client start fetches the file.
+const built = new Map<string, { stamp: string; json: Promise<string | null> }>();
+
+async function buildFromGguf(ggufPath: string): Promise<string | null> {
   const info = await readGgufFileInfo(ggufPath, { readTensorInfo: false, logWarnings: false });
   const tk = (info.metadata as { tokenizer?: { ggml?: Record<string, unknown> } }).tokenizer?.ggml;
   if (!tk || !Array.isArray(tk.tokens)) return null;

@@ -32,3 +32,13 @@ describe('SSE parser', () => {
     assert.deepEqual(parser.end(), [{ event: 'message', data: '2' }]);
   });
 });
+
+describe('SSE parser on a long line', () => {
+  it('reads a 4 MiB line fed in 4 KiB pieces whole', () => {
+    const parser = new SseParser();
+    const piece = 'x'.repeat(4096);
+    assert.deepEqual(parser.push('data: '), []);
+    for (let i = 0; i < 1024; i++) assert.deepEqual(parser.push(piece), []);
+    assert.deepEqual(parser.push('\n\n'), [{ event: 'message', data: 'x'.repeat(4096 * 1024) }]);
+  });
+});

@@ -13,31 +13,37 @@ export interface SseEvent {
 
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
-  private buffer = '';
+  /** The unfinished line, in pieces: joined only once its newline comes, so a long line costs its length once. */
+  private pending: string[] = [];
   private dataLines: string[] = [];
   private eventName = 'message';
 
   /** Feed one piece of the body; returns the events it completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const events: SseEvent[] = [];
+    if (!text.includes('\n')) {
+      if (text) this.pending.push(text);
+      return events;
+    }
+    const buffer = this.pending.join('') + text;
     let start = 0;
     for (;;) {
-      const newline = this.buffer.indexOf('\n', start);
+      const newline = buffer.indexOf('\n', start);
       if (newline < 0) break;
-      const end = newline > start && this.buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      this.line(this.buffer.slice(start, end), events);
+      const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.line(buffer.slice(start, end), events);
       start = newline + 1;
     }
-    this.buffer = this.buffer.slice(start);
+    this.pending = start < buffer.length ? [buffer.slice(start)] : [];
     return events;
   }
 
   /** The body ended: an event the server did not close with a blank line still counts. */
   end(): SseEvent[] {
     const events: SseEvent[] = [];
-    const rest = this.buffer + this.decoder.decode();
-    this.buffer = '';
+    const rest = this.pending.join('') + this.decoder.decode();
+    this.pending = [];
     if (rest) this.line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, events);
     this.line('', events);
     return events;

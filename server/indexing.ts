@@ -12,7 +12,7 @@ import type { DocumentsService } from './services/documents';
 import { FileWatcher } from './services/file-watcher';
 import type { Lifetime } from './services/lifetime';
 import type { Logger } from './services/logger';
-import { RetrievalService } from './services/retrieval-service';
+import { RetrievalService, type RetrievalDeps } from './services/retrieval-service';
 import { WorkerPool } from './services/worker-pool';
 import type { WorkspaceService } from './services/workspace';
 import type { WorkspaceFiles } from './services/workspace-files';
@@ -51,6 +51,8 @@ export function startAstIndex(lifetime: Lifetime, parts: AstIndexParts): AstInde
 
 interface RetrievalParts extends AstIndexParts {
   caps: CapsService;
+  privacy?: RetrievalDeps['privacy'];
+  ownHosts?: readonly string[];
 }
 
 export function startRetrieval(lifetime: Lifetime, parts: RetrievalParts): RetrievalService {

@@ -92,6 +92,9 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const trajectories = new TrajectoriesStore({ projectRoot: () => workspace.list()[0] ?? null, logger, newId: randomUUID, now: () => new Date().toISOString() });
   const customization = new CustomizationService(join(paths.configDir, 'customization.yaml'), caps, options.experimental);
 
+  // privacy.yaml decides for every feature that sends files to a model: embeddings, completion
+  // context, chat, tools.
+  const privacy = new PrivacyService({ configDir: paths.configDir, folders: () => workspace.list(), logger });
   // The index's native modules (libsql, hnswlib, onnxruntime, the watcher, piscina) load only
   // when an index is asked for, so a plain engine starts fast and small.
   const indexing = options.ast || options.vecdb ? await import('./indexing') : null;
@@ -99,14 +102,13 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const ast = indexing && shared && options.ast ? indexing.startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger, ...shared }) : null;
   const retrieval = indexing && shared && options.vecdb
     ? indexing.startRetrieval(lifetime, {
-        workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared,
+        workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared, privacy, ownHosts: hostsOf(options.addressUrl),
         files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
       })
     : null;
   // Chat context: privacy rules (for every feature that sends files to a model), @-commands,
   // project instructions and history fitting; the tokenizer service and, without an index, its
   // worker pool are made on the first count.
-  const privacy = new PrivacyService({ configDir: paths.configDir, folders: () => workspace.list(), logger });
   let chatPool: import('./services/worker-pool').WorkerPool | null = null;
   const { atCommands, turnContext } = startTurnContext({
     folders: () => workspace.list(), documents, listFiles: (folders) => files.list(folders), ast, retrieval, privacy, customization,
@@ -200,6 +202,15 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   }
   logger.info(`engine ${ENGINE_VERSION} started (workspace: ${workspace.list().join(', ') || 'none'})`);
   return { httpPort, lspPort, stopped, shutdown };
+}
+
+/** The Address URL's host: a server the user controls, for privacy's local-only files. */
+function hostsOf(addressUrl: string): string[] {
+  try {
+    return addressUrl ? [new URL(addressUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '')] : [];
+  } catch {
+    return [];
+  }
 }
 
 async function runFromCommandLine(argv: string[]): Promise<void> {

@@ -11,6 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { VdbSearchResult, VecDbStatus } from '../../src/protocol/workspace';
 import { codeTokens, identifiers, queryNames } from '../core/retrieval/code-tokens';
+import { endpointUnderUserControl, type PrivacyVerdict } from '../core/privacy';
 import { chooseSource, type EmbeddingSource } from '../core/retrieval/embedding-source';
 import { cappedStrengths, fuse, relativeStrengths, usefulness, type RankedList } from '../core/retrieval/fuse';
 import type { FileChange } from '../core/change-batcher';
@@ -41,6 +42,10 @@ export interface RetrievalDeps {
   logger: Logger;
   /** How often caps are checked for a changed embedding model (ms). */
   capsPollMs?: number;
+  /** privacy.yaml: files it refuses to the embedding model are not embedded. */
+  privacy?: { checker(modelIsLocal: boolean): Promise<(path: string) => PrivacyVerdict> };
+  /** Hosts the user controls besides private addresses (the Address URL's). */
+  ownHosts?: readonly string[];
 }
 
 export interface SearchOptions {
@@ -91,7 +96,10 @@ export class RetrievalService {
   private pollTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: RetrievalDeps) {
-    this.vectorizer = new Vectorizer({ logger: deps.logger, roots: () => [...this.roots.values()], pause: () => this.yieldSometimes() });
+    this.vectorizer = new Vectorizer({
+      logger: deps.logger, roots: () => [...this.roots.values()], pause: () => this.yieldSometimes(),
+      ...(deps.privacy ? { mayEmbed: () => this.mayEmbed(deps.privacy!) } : {}),
+    });
   }
 
   start(): void {
@@ -164,6 +172,7 @@ export class RetrievalService {
       vectors_pending: pending,
       embedding_model: this.embedder ? (this.source?.name ?? '') : '',
       vectors_off_reason: this.vectorsOff,
+      chunks_privacy_refused: counters.refused,
     };
   }
 
@@ -240,6 +249,14 @@ export class RetrievalService {
         this.deps.logger.error(`retrieval: ${name} failed: ${(error as Error).stack ?? error}`);
       }
     });
+  }
+
+  /** The privacy rules for the embedder in use: an in-process model or one on a server the user controls is local. */
+  private async mayEmbed(privacy: NonNullable<RetrievalDeps['privacy']>): Promise<(path: string) => boolean> {
+    const source = this.source;
+    const local = !source || source.kind !== 'remote' || endpointUnderUserControl(source.endpoint, this.deps.ownHosts ?? []);
+    const check = await privacy.checker(local);
+    return (path) => check(path).allowed;
   }
 
   /** Reads the embedding model from caps; returns true when it changed what chunks or vectors look like. */

@@ -19,6 +19,12 @@ export interface VectorizerDeps {
   backoff?: { firstMs: number; maxMs: number };
   /** The vector files are written at most this often while indexing (ms), and when idle. */
   saveEveryMs?: number;
+  /**
+   * Which files' text may go to the embedder now (privacy.yaml): a chunk of a file it refuses is
+   * never embedded, and is left out of the vector index; lexical search, which stays on this
+   * machine, still finds it.
+   */
+  mayEmbed?: () => Promise<(path: string) => boolean>;
 }
 
 const QUERY_TIMEOUT_MS = 5_000;
@@ -39,6 +45,7 @@ export class Vectorizer {
   private lastSave = 0;
   private generation = 0;
   private disposed = false;
+  private refused = 0;
 
   constructor(private readonly deps: VectorizerDeps) {}
 
@@ -69,8 +76,8 @@ export class Vectorizer {
     }
   }
 
-  counters(): { requests: number; vectors: number; errors: Record<string, number> } {
-    return { requests: this.requests, vectors: this.vectors, errors: { ...this.errors } };
+  counters(): { requests: number; vectors: number; refused: number; errors: Record<string, number> } {
+    return { requests: this.requests, vectors: this.vectors, refused: this.refused, errors: { ...this.errors } };
   }
 
   lastError(): string {
@@ -126,10 +133,12 @@ export class Vectorizer {
   private async fill(root: RetrievalRoot, ids: number[], embedder: Embedder, generation: number): Promise<boolean> {
     const wanted: { id: number; hash: string; text: string }[] = [];
     const found: { id: number; vector: Float32Array }[] = [];
+    const mayEmbed = this.deps.mayEmbed ? await this.deps.mayEmbed() : null;
     for (const id of ids) {
       const info = root.chunks.get(id);
-      if (!info) {
+      if (!info || (mayEmbed && !mayEmbed(info.path))) {
         root.pending.delete(id);
+        this.refused += info ? 1 : 0;
         continue;
       }
       const cached = root.store.vector(embedder.key, info.hash);

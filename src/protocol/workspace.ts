@@ -132,6 +132,8 @@ export interface VecDbStatus {
   embedding_model: string;
   /** Ours: why vector search is off ('' when on); lexical and symbol search work regardless. */
   vectors_off_reason: string;
+  /** Ours: chunks not embedded because privacy.yaml keeps their file from the embedding model. */
+  chunks_privacy_refused: number;
 }
 
 /** `GET /v1/vdb-status` with the index turned off. */

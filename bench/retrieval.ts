@@ -23,6 +23,7 @@ import { LocalEmbedder } from '../server/services/embedder';
 import { FileWatcher } from '../server/services/file-watcher';
 import { createLogger } from '../server/services/logger';
 import { RetrievalService, type SearchOptions } from '../server/services/retrieval-service';
+import { createUpstreamClient } from '../server/services/upstream/upstream-client';
 import { WorkerPool, defaultThreads } from '../server/services/worker-pool';
 import { WorkspaceService } from '../server/services/workspace';
 import { WorkspaceFiles } from '../server/services/workspace-files';
@@ -209,8 +210,9 @@ export async function run(): Promise<BenchRow[]> {
   const files = new WorkspaceFiles({ configDir: cacheDir, home: cacheDir, logger, maxFiles: 1_000_000 });
   const watcher = new FileWatcher(logger);
   const documents = new DocumentsService();
+  const upstream = createUpstreamClient({ insecure: false, userAgent: 'refact-ts-bench' });
   const service = new RetrievalService({
-    workspace, files, watcher, documents, pool, cacheDir, logger, chunkerBuild: 'bench',
+    workspace, files, watcher, documents, pool, cacheDir, logger, chunkerBuild: 'bench', upstream,
     caps: { getCaps: async () => ({ ok: false, detail: 'no caps in the benchmark' }) },
   });
   const started = performance.now();
@@ -240,6 +242,7 @@ export async function run(): Promise<BenchRow[]> {
   const texts = probes.slice(0, 256).flatMap((p) => p.query.split('\n\n')).slice(0, 1024);
   await service.dispose();
   await pool.dispose();
+  upstream.dispose();
   await watcher.dispose();
   const bytes = dirBytes(join(cacheDir, 'retrieval'));
   const one = await embeddingsPerSecond(1, texts);

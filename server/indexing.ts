@@ -51,6 +51,7 @@ export function startAstIndex(lifetime: Lifetime, parts: AstIndexParts): AstInde
 
 interface RetrievalParts extends AstIndexParts {
   caps: CapsService;
+  upstream: RetrievalDeps['upstream'];
   privacy?: RetrievalDeps['privacy'];
   ownHosts?: readonly string[];
 }

@@ -102,7 +102,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const ast = indexing && shared && options.ast ? indexing.startAstIndex(lifetime, { workspace, files, documents, cacheDir: paths.cacheDir, logger, ...shared }) : null;
   const retrieval = indexing && shared && options.vecdb
     ? indexing.startRetrieval(lifetime, {
-        workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared, privacy, ownHosts: hostsOf(options.addressUrl),
+        workspace, documents, caps, cacheDir: paths.cacheDir, logger, ...shared, upstream, privacy, ownHosts: hostsOf(options.addressUrl),
         files: new WorkspaceFiles({ configDir: paths.configDir, home: homedir(), logger, maxFiles: options.vecdbMaxFiles }),
       })
     : null;

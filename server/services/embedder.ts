@@ -10,6 +10,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'no
 import { join } from 'node:path';
 import type { EmbeddingSource } from '../core/retrieval/embedding-source';
 import type { EmbedInput, EmbedOutput, LocalModel } from '../workers/embed';
+import { UpstreamError, type UpstreamClient } from './upstream/upstream-client';
 import type { WorkerPool } from './worker-pool';
 
 export type EmbedOutcome = { ok: true; vectors: Float32Array[] } | { ok: false; error: string };
@@ -46,6 +47,8 @@ export class LocalEmbedder implements Embedder {
 }
 
 export interface RemoteOptions {
+  /** The engine's one upstream client: timeouts, cancellation and error wording are its. */
+  client: UpstreamClient;
   endpoint: string;
   apiKey: string;
   model: string;
@@ -68,37 +71,20 @@ export class RemoteEmbedder implements Embedder {
     const wait = this.nextAt - Date.now();
     this.nextAt = Math.max(Date.now(), this.nextAt) + (this.options.minIntervalMs ?? 100);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-    let status: number;
-    let text: string;
+    const { client, endpoint, apiKey, model } = this.options;
+    let body: unknown;
     try {
-      const response = await fetch(this.options.endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ input: texts, model: this.options.model }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      status = response.status;
-      text = await response.text();
+      body = await client.postJson({ provider: model, url: endpoint, apiKey }, { input: texts, model }, { ...(signal ? { signal } : {}), timeoutMs: this.options.timeoutMs ?? 30_000 });
     } catch (error) {
-      const e = error as Error & { cause?: Error };
-      return { ok: false, error: `${this.options.endpoint}: ${e.name === 'TimeoutError' ? 'timed out' : (e.cause?.message ?? e.message)}` };
+      if (error instanceof UpstreamError) return { ok: false, error: error.message };
+      throw error;
     }
-    if (status !== 200) return { ok: false, error: `${this.options.endpoint}: HTTP ${status} ${text.slice(0, 200)}` };
-    return parseEmbeddings(text, texts.length, this.options.dims);
+    return checkEmbeddings(body, texts.length, this.options.dims);
   }
 }
 
 /** Checks an OpenAI-style answer: one finite vector per input, all of one size. */
-export function parseEmbeddings(text: string, expected: number, dims: number): EmbedOutcome {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { ok: false, error: `the embedding endpoint answered something that is not JSON: ${text.slice(0, 80)}` };
-  }
+export function checkEmbeddings(body: unknown, expected: number, dims: number): EmbedOutcome {
   const data = (body as { data?: unknown }).data;
   if (!Array.isArray(data) || data.length !== expected) return { ok: false, error: `the embedding endpoint answered ${Array.isArray(data) ? data.length : 'no'} vectors for ${expected} texts` };
   const vectors: Float32Array[] = new Array(expected);
@@ -168,9 +154,9 @@ export async function downloadOnce(url: string, sha256: string, dir: string, nam
 }
 
 /** The embedder for a source; a `download` source is fetched into `modelsDir` first. */
-export async function createEmbedder(source: EmbeddingSource, pool: WorkerPool, modelsDir: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<{ ok: true; embedder: Embedder } | { ok: false; error: string }> {
+export async function createEmbedder(source: EmbeddingSource, pool: WorkerPool, client: UpstreamClient, modelsDir: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<{ ok: true; embedder: Embedder } | { ok: false; error: string }> {
   if (source.kind === 'remote') {
-    return { ok: true, embedder: new RemoteEmbedder({ endpoint: source.endpoint, apiKey: source.apiKey, model: source.name, dims: source.dims, key: source.key }) };
+    return { ok: true, embedder: new RemoteEmbedder({ client, endpoint: source.endpoint, apiKey: source.apiKey, model: source.name, dims: source.dims, key: source.key }) };
   }
   if (source.kind === 'local') return { ok: true, embedder: new LocalEmbedder(pool, { model: source.model, tokenizer: source.tokenizer, maxTokens: source.maxTokens }, source.key, source.dims) };
   const model = await downloadOnce(source.url, source.sha256, modelsDir, 'model.onnx', onProgress, signal);

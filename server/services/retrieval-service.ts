@@ -20,6 +20,7 @@ import type { ChunkedFile, ChunkInput, ChunkSettings } from '../workers/chunk';
 import type { CapsResult } from './caps-service';
 import type { DocumentsService } from './documents';
 import { createEmbedder, type Embedder } from './embedder';
+import type { UpstreamClient } from './upstream/upstream-client';
 import { followWorkspace, type FileWatcher } from './file-watcher';
 import type { Logger } from './logger';
 import { RetrievalRoot } from './retrieval-root';
@@ -35,6 +36,8 @@ export interface RetrievalDeps {
   watcher: FileWatcher;
   documents: DocumentsService;
   pool: WorkerPool;
+  /** The engine's one client for model providers; a remote embedding endpoint is called through it. */
+  upstream: UpstreamClient;
   caps: { getCaps(): Promise<CapsResult> };
   cacheDir: string;
   /** Names the chunker build; stored chunks from another build are made again. */
@@ -273,7 +276,7 @@ export class RetrievalService {
     if (!choice.ok) {
       this.vectorsOff = choice.why;
     } else {
-      const made = await createEmbedder(choice.source, this.deps.pool, join(this.deps.cacheDir, 'models'), (p) => this.vectorizer.noteDownload(p), this.abort.signal);
+      const made = await createEmbedder(choice.source, this.deps.pool, this.deps.upstream, join(this.deps.cacheDir, 'models'), (p) => this.vectorizer.noteDownload(p), this.abort.signal);
       if (!made.ok) {
         this.vectorsOff = `embedding model '${choice.source.name}' is not usable: ${made.error}`;
         this.deps.logger.warn(`retrieval: ${this.vectorsOff}`);

@@ -188,7 +188,7 @@ describe('retrieval with a failing embedding endpoint', () => {
       const r = (await (await fetch(`${engine.baseUrl}/v1/rag-status`)).json()) as any;
       return r.vec_db_error ? r : null;
     });
-    assert.match(rag.vec_db_error, /HTTP 503/);
+    assert.match(rag.vec_db_error, /provider 'remote-embedder' answered 503: model is loading/);
     assert.ok(Object.keys(rag.vecdb.vecdb_errors).some((e) => /503/.test(e)));
     assert.equal(rag.vecdb.db_size, 0);
     assert.equal((await search(engine, 'invoice total lines'))[0], 'billing/invoice.ts');

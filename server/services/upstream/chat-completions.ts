@@ -15,7 +15,7 @@
 import type { ChatUsage } from '../../../src/protocol/chat';
 import type { ChatCompletionRequest, ChatMessage as OpenAIChatMessage, ToolChoice, ToolDefinition } from '../../../src/protocol/openai';
 import type { ToolCallFragment } from '../../core/chat/delta';
-import { UpstreamError, type CallOptions, type UpstreamClient, type UpstreamTarget } from './upstream-client';
+import { failedMidAnswer, malformed, type CallOptions, type UpstreamClient, type UpstreamTarget } from './upstream-client';
 
 export interface ChatCall {
   /** The model name the provider knows (not our `provider/model` id). */
@@ -90,7 +90,7 @@ export async function postChat(client: UpstreamClient, target: UpstreamTarget, c
 function readChunk(target: UpstreamTarget, chunk: unknown): ChatPiece | null {
   if (typeof chunk !== 'object' || chunk === null) throw malformed(target, `a ${chunk === null ? 'null' : typeof chunk} instead of a chat completion object`);
   const { choices, error, usage } = chunk as { choices?: unknown; error?: unknown; usage?: unknown };
-  if (error !== undefined && error !== null) throw new UpstreamError('http', target.provider, `provider '${target.provider}' failed mid-answer: ${errorText(error)}`);
+  if (error !== undefined && error !== null) throw failedMidAnswer(target, error);
   const piece: ChatPiece = {};
   const readUsage = normalizeUsage(usage);
   if (readUsage) piece.usage = readUsage;
@@ -130,14 +130,4 @@ function normalizeUsage(usage: unknown): ChatUsage | null {
   if (typeof u.cache_creation_input_tokens === 'number') out.cache_creation_input_tokens = u.cache_creation_input_tokens;
   if (typeof u.cache_read_input_tokens === 'number') out.cache_read_input_tokens = u.cache_read_input_tokens;
   return out;
-}
-
-function errorText(error: unknown): string {
-  if (typeof error === 'string') return error;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : JSON.stringify(error);
-}
-
-function malformed(target: UpstreamTarget, what: string): UpstreamError {
-  return new UpstreamError('malformed', target.provider, `provider '${target.provider}' answered ${what}`);
 }

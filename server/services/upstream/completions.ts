@@ -4,7 +4,7 @@
  * Timeouts, cancellation and error wording are the client's; this file only knows the shapes.
  */
 import type { CompletionRequest } from '../../../src/protocol/openai';
-import { UpstreamError, type CallOptions, type UpstreamClient, type UpstreamTarget } from './upstream-client';
+import { failedMidAnswer, malformed, type CallOptions, type UpstreamClient, type UpstreamTarget } from './upstream-client';
 
 export interface CompletionCall {
   /** The model name the provider knows (not our `provider/model` id). */
@@ -51,21 +51,11 @@ function readChoice(target: UpstreamTarget, chunk: unknown): CompletionPiece | n
   if (typeof chunk !== 'object' || chunk === null) throw malformed(target, `a ${chunk === null ? 'null' : typeof chunk} instead of a completion object`);
   const { choices, error } = chunk as { choices?: unknown; error?: unknown };
   // Servers (ours included) report a failure after the stream started as an `error` event.
-  if (error !== undefined) throw new UpstreamError('http', target.provider, `provider '${target.provider}' failed mid-answer: ${errorText(error)}`);
+  if (error !== undefined) throw failedMidAnswer(target, error);
   if (!Array.isArray(choices)) throw malformed(target, 'a completion without a choices array');
   const first = choices[0] as { text?: unknown; finish_reason?: unknown } | undefined;
   if (first === undefined) return null;
   if (typeof first.text !== 'string') throw malformed(target, 'a choice without text');
   const finish = first.finish_reason;
   return { text: first.text, finishReason: finish === 'length' ? 'length' : finish === null || finish === undefined ? null : 'stop' };
-}
-
-function errorText(error: unknown): string {
-  if (typeof error === 'string') return error;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : JSON.stringify(error);
-}
-
-function malformed(target: UpstreamTarget, what: string): UpstreamError {
-  return new UpstreamError('malformed', target.provider, `provider '${target.provider}' answered ${what}`);
 }

@@ -257,3 +257,14 @@ function readLimited(res: IncomingMessage, limit: number): Promise<string> {
     });
   });
 }
+
+/** An answer whose shape is not the protocol's: the message says what came instead. */
+export function malformed(target: UpstreamTarget, what: string): UpstreamError {
+  return new UpstreamError('malformed', target.provider, `provider '${target.provider}' answered ${what}`);
+}
+
+/** An `error` object a provider put inside a 200 stream (vLLM, OpenRouter and others do). */
+export function failedMidAnswer(target: UpstreamTarget, error: unknown): UpstreamError {
+  const message = typeof error === 'string' ? error : (error as { message?: unknown } | null)?.message;
+  return new UpstreamError('http', target.provider, `provider '${target.provider}' failed mid-answer: ${typeof message === 'string' ? message : JSON.stringify(error)}`);
+}

@@ -24,6 +24,7 @@ import { telemetryRoutes } from './http/routes/telemetry';
 import { trajectoriesRoutes } from './http/routes/trajectories';
 import { checkpointRoutes } from './http/routes/checkpoints';
 import { toolRoutes } from './http/routes/tools';
+import { webviewRoutes } from './http/routes/webview';
 import { bindLspConnection } from './lsp/connection';
 import { openSession, startTcpLsp } from './lsp/transport';
 import { CapsService } from './services/caps-service';
@@ -166,6 +167,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         atCommandRoutes({ atCommands, preview: (messages, model, signal) => turnContext.preview(messages, model, signal) }),
         toolRoutes({ registry: tools.registry, integrations: tools.integrations, folders: () => workspace.list(), chats: tools.chats }),
         checkpointRoutes({ checkpoints: tools.checkpoints }),
+        // The chat UI for a browser tab, from the bundle built beside the engine (dist/webview).
+        webviewRoutes({ dir: join(__dirname, '..', 'webview') }),
       ],
     });
     lifetime.push('http', () => app.close());

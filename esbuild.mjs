@@ -4,6 +4,7 @@ import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { copyRuntimeModules } from './scripts/runtime-modules.mjs';
+import { webviewOptions } from './scripts/webview-build.mjs';
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -54,16 +55,7 @@ const targets = {
         banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
       }
     : null,
-  webview: {
-    ...common,
-    entryPoints: ['webview/main.tsx'],
-    outfile: 'dist/webview/main.js',
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-  },
+  webview: { ...common, ...webviewOptions },
 };
 
 const names = wanted.length ? wanted : Object.keys(targets);

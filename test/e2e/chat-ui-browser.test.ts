@@ -68,9 +68,9 @@ describe('chat UI in a browser tab, served by the engine', { timeout: 180_000 },
     assert.equal(await page.locator('article.message.user').innerText(), 'What is bold?');
     assert.equal(await box.inputValue(), '', 'the box is cleared after sending');
     // The model's <img onerror> reached the page only as a sanitized element: no handler attribute.
-    const handlers = await answer.locator('*').evaluateAll((nodes) => nodes.flatMap((n) => n.getAttributeNames().filter((a) => a.startsWith('on'))));
+    const handlers = await answer.locator('*').evaluateAll((nodes: Array<{ getAttributeNames(): string[] }>) => nodes.flatMap((n) => n.getAttributeNames().filter((a) => a.startsWith('on'))));
     assert.deepEqual(handlers, []);
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned), undefined);
     const sent = upstream.posts('/v1/chat/completions').find((r) => (r.body as { stream?: boolean }).stream);
     const messages = (sent?.body as { messages: Array<{ role: string; content: unknown }> }).messages;
     assert.deepEqual(messages.at(-1), { role: 'user', content: 'What is bold?' });

@@ -43,6 +43,7 @@ import { resolvePaths, type EnginePaths } from './services/paths';
 import { PrivacyService } from './services/privacy';
 import { ProvidersService } from './services/providers-service';
 import { ProvidersStore } from './services/providers-store';
+import { createChatTools } from './services/tools/chat-tools';
 import { startTools } from './services/tools/start';
 import { pathToUri, WorkspaceService } from './services/workspace';
 import { WorkspaceFiles } from './services/workspace-files';
@@ -133,7 +134,11 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     onFileChanged: (kind, path) => workspace.fileChanged(kind, path), privacy, ast, retrieval,
     openText: (path) => documents.get(pathToUri(path))?.getText() ?? null,
   });
-  const chats = new ChatSessions({ caps, upstream, trajectories, logger, turnContext });
+  // The agent: the model's tool calls run in the engine (confirmation, diffs), a checkpoint before each turn.
+  const chats = new ChatSessions({
+    caps, upstream, trajectories, logger, turnContext, checkpoints: tools.checkpoints,
+    tools: createChatTools({ registry: tools.registry, chats: tools.chats, folders: () => workspace.list(), newId: randomUUID }),
+  });
   lifetime.push('chats', () => chats.dispose());
   const completion = startCompletion(lifetime, {
     caps, upstream, documents, workspace, ast, retrieval, pool: shared?.pool ?? null, workersDir: join(__dirname, 'workers'),
@@ -166,7 +171,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
         completionRoutes(completion),
         atCommandRoutes({ atCommands, preview: (messages, model, signal) => turnContext.preview(messages, model, signal) }),
         toolRoutes({ registry: tools.registry, integrations: tools.integrations, folders: () => workspace.list(), chats: tools.chats }),
-        checkpointRoutes({ checkpoints: tools.checkpoints }),
+        checkpointRoutes({ checkpoints: tools.checkpoints, onRestored: (chatId, restored) => void chats.restored(chatId, restored) }),
         // The chat UI for a browser tab, from the bundle built beside the engine (dist/webview).
         webviewRoutes({ dir: join(__dirname, '..', 'webview') }),
       ],

@@ -6,6 +6,7 @@
  */
 import type { ChatActiveFile } from './at-commands';
 import type { ChatMessage as OpenAIWireMessage } from './openai';
+import type { Checkpoint } from './tools';
 
 export const ChatRoutes = {
   subscribe: '/v1/chats/subscribe',
@@ -126,6 +127,8 @@ interface MessageBase {
 export interface UserMessage extends MessageBase {
   role: 'user';
   content: ChatUserContent;
+  /** The workspace snapshot taken before this turn's tools ran (Refact's field); restoring it truncates the chat here. */
+  checkpoints?: Checkpoint[];
 }
 
 export type AssistantFinishReason = 'stop' | 'length' | 'tool_calls' | 'abort' | 'error' | null;
@@ -253,9 +256,19 @@ export type ChatCommand =
   | { type: 'update_message'; message_id: string; content: ChatUserContent; attachments?: ChatAttachment[]; regenerate?: boolean }
   | { type: 'remove_message'; message_id: string; regenerate?: boolean }
   // The tools issue implements these three; the engine answers 400 "not supported yet" until then.
-  | { type: 'tool_decision'; tool_call_id: string; accepted: boolean }
-  | { type: 'tool_decisions'; decisions: Array<{ tool_call_id: string; accepted: boolean }> }
+  | { type: 'tool_decision'; tool_call_id: string; accepted: boolean; allow_for_chat?: boolean }
+  | { type: 'tool_decisions'; decisions: ToolDecision[] }
   | { type: 'ide_tool_result'; tool_call_id: string; content: string; tool_failed?: boolean };
+
+/**
+ * The user's answer to one paused tool call. `allow_for_chat` (ours; Refact's GUI has no such
+ * field) also runs this tool without asking for the rest of the chat.
+ */
+export interface ToolDecision {
+  tool_call_id: string;
+  accepted: boolean;
+  allow_for_chat?: boolean;
+}
 
 export type ChatCommandType = ChatCommand['type'];
 export const CHAT_COMMAND_TYPES = [

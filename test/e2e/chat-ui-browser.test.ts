@@ -1,7 +1,8 @@
 /**
  * The chat UI as the engine serves it to a browser tab, in real Chromium (playwright-core)
  * against the built engine, whose chat model is a scripted OpenAI-compatible upstream: open
- * `/chat`, type a question, press Enter, and the streamed answer renders as sanitized Markdown.
+ * `/chat`, type a question, press Enter, and the streamed answer renders as sanitized Markdown;
+ * Stop ends a held stream at the provider; a reload shows the same chat.
  * Screenshots go to test/e2e/out/chat-ui-browser/ (or $E2E_OUTPUT_DIR/chat-ui-browser).
  */
 import assert from 'node:assert/strict';
@@ -57,6 +58,10 @@ describe('chat UI in a browser tab, served by the engine', { timeout: 180_000 },
     await page.screenshot({ path: join(out, '1-empty.png') });
 
     const box = page.getByLabel('Message');
+    await box.fill('What is');
+    await box.press('Shift+Enter');
+    await box.pressSequentially(' bold?');
+    assert.equal(await box.inputValue(), 'What is\n bold?', 'Shift+Enter makes a new line and sends nothing');
     await box.fill('What is bold?');
     await box.press('Enter');
     const answer = page.locator('article.message.assistant[data-streaming="false"]');
@@ -75,5 +80,26 @@ describe('chat UI in a browser tab, served by the engine', { timeout: 180_000 },
     const messages = (sent?.body as { messages: Array<{ role: string; content: unknown }> }).messages;
     assert.deepEqual(messages.at(-1), { role: 'user', content: 'What is bold?' });
     assert.deepEqual(errors, []);
+  });
+
+  it('stops a streaming answer with the Stop button, and a reload shows the same chat', async () => {
+    upstream.queue({ kind: 'sse-hold', events: [chatDelta({ content: 'Let me think about that' })] });
+    const before = upstream.posts('/v1/chat/completions').length;
+    await page.getByLabel('Message').fill('Think slowly');
+    await page.getByLabel('Message').press('Enter');
+    const streaming = page.locator('article.message.assistant[data-streaming="true"]');
+    await streaming.getByText('Let me think about that').waitFor();
+    await page.screenshot({ path: join(out, '3-streaming.png') });
+    const held = upstream.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions')[before]!;
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await held.aborted;
+    await streaming.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+
+    await page.reload();
+    await page.locator('article.message.assistant strong', { hasText: 'bold' }).waitFor();
+    const users = await page.locator('article.message.user').allInnerTexts();
+    assert.deepEqual(users, ['What is bold?', 'Think slowly']);
+    await page.screenshot({ path: join(out, '4-reloaded.png') });
   });
 });

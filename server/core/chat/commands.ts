@@ -5,7 +5,7 @@
  * (an empty array, a bad image) is `invalid_content`, which also gets a negative `ack` event.
  */
 import type { ChatActiveFile } from '../../../src/protocol/at-commands';
-import { CHAT_COMMAND_TYPES, type ChatCommandRequest } from '../../../src/protocol/chat';
+import { CHAT_COMMAND_TYPES, type ChatCommandRequest, type ToolDecision } from '../../../src/protocol/chat';
 import { validateUserContent } from './content';
 import { validateThreadPatch } from './thread';
 
@@ -57,12 +57,13 @@ export function parseCommand(body: unknown): ParsedCommand {
       return okCommand({ client_request_id: id, type });
     case 'tool_decision':
       if (typeof raw.tool_call_id !== 'string' || typeof raw.accepted !== 'boolean') return malformed('tool_decision needs `tool_call_id` (string) and `accepted` (boolean)');
-      return okCommand({ client_request_id: id, type, tool_call_id: raw.tool_call_id, accepted: raw.accepted });
+      if (raw.allow_for_chat !== undefined && typeof raw.allow_for_chat !== 'boolean') return malformed('`allow_for_chat` must be a boolean');
+      return okCommand({ client_request_id: id, type, tool_call_id: raw.tool_call_id, accepted: raw.accepted, ...(raw.allow_for_chat === true ? { allow_for_chat: true } : {}) });
     case 'tool_decisions': {
       const decisions = raw.decisions;
-      const valid = Array.isArray(decisions) && decisions.every((d) => typeof d?.tool_call_id === 'string' && typeof d?.accepted === 'boolean');
-      if (!valid) return malformed('tool_decisions needs `decisions`: [{tool_call_id, accepted}]');
-      return okCommand({ client_request_id: id, type, decisions: (decisions as Array<{ tool_call_id: string; accepted: boolean }>).map(({ tool_call_id, accepted }) => ({ tool_call_id, accepted })) });
+      const valid = Array.isArray(decisions) && decisions.every((d) => typeof d?.tool_call_id === 'string' && typeof d?.accepted === 'boolean' && (d.allow_for_chat === undefined || typeof d.allow_for_chat === 'boolean'));
+      if (!valid) return malformed('tool_decisions needs `decisions`: [{tool_call_id, accepted, allow_for_chat?}]');
+      return okCommand({ client_request_id: id, type, decisions: (decisions as ToolDecision[]).map(({ tool_call_id, accepted, allow_for_chat }) => ({ tool_call_id, accepted, ...(allow_for_chat === true ? { allow_for_chat: true } : {}) })) });
     }
     case 'ide_tool_result':
       if (typeof raw.tool_call_id !== 'string' || typeof raw.content !== 'string') return malformed('ide_tool_result needs `tool_call_id` and `content` strings');

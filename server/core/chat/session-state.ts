@@ -49,6 +49,11 @@ export class ChatSessionState {
     return this.seq;
   }
 
+  /** The text the model has streamed so far in this answer. */
+  get draftContent(): string | null {
+    return this.draft?.content ?? null;
+  }
+
   get draftId(): string | null {
     return this.draft?.message_id ?? null;
   }

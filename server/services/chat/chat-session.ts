@@ -7,6 +7,7 @@
  * named by the title model.
  */
 import type { ChatActiveFile } from '../../../src/protocol/at-commands';
+import type { Checkpoint } from '../../../src/protocol/tools';
 import { MAX_CHAT_QUEUE, type ChatCommandRequest, type ChatCommandResponse, type ChatMessage, type UserMessage } from '../../../src/protocol/chat';
 import { ChatSessionState } from '../../core/chat/session-state';
 import { DEFAULT_TITLE, defaultThread } from '../../core/chat/thread';
@@ -28,6 +29,8 @@ export interface ChatSessionDeps extends TurnDeps {
   sse: SseOptions;
   maxQueue?: number;
   turnLimitMs: number;
+  /** Snapshots the workspace before an agent turn (shadow git); absent without tools. */
+  checkpoints?: { create(message: string): Promise<Checkpoint[]> };
 }
 
 export type CommandAnswer = { status: number; body: ChatCommandResponse | { detail: string } };
@@ -45,6 +48,8 @@ export class ChatSession {
   /** Warnings from expanding the user's message, shown with the next answer. */
   private readonly warnings: string[] = [];
   private readonly life = new AbortController();
+  /** The snapshot of this turn's workspace, still being taken; tools wait for it before they run. */
+  private checkpointing: Promise<void> | null = null;
   /** Resolves when the queue has run empty; tests and shutdown wait on it. */
   private idleWaiters: Array<() => void> = [];
 
@@ -199,14 +204,62 @@ export class ChatSession {
         return;
     }
     if (signal.aborted) return;
-    await runTurn(state, this.deps, signal, this.warnings.splice(0));
+    await runTurn(state, this.turnDeps(), signal, this.warnings.splice(0));
+  }
+
+  /** While a checkpoint is being taken, the model may answer but no tool runs before it is done. */
+  private turnDeps(): TurnDeps {
+    const tools = this.deps.tools;
+    const pending = this.checkpointing;
+    if (!tools || !pending) return this.deps;
+    return { ...this.deps, tools: { ...tools, afterAnswer: async (state, answer, signal) => (await pending, tools.afterAnswer(state, answer, signal)) } };
+  }
+
+  /**
+   * A restore of the checkpoints taken before one of this chat's turns: that turn and everything
+   * after it leave the chat (the user message too, so it can be sent again), as Refact does.
+   * A turn in progress is stopped first. False when no message carries those checkpoints.
+   */
+  async rollBack(checkpoints: readonly Checkpoint[]): Promise<boolean> {
+    const hashes = new Set(checkpoints.map((c) => c.commit_hash));
+    const carries = (m: ChatMessage) => m.role === 'user' && (m.checkpoints ?? []).some((c) => hashes.has(c.commit_hash));
+    if (!this.state.messages.some(carries)) return false;
+    this.turn?.abort();
+    await this.whenIdle();
+    const index = this.state.messages.findIndex(carries);
+    if (index < 0) return false;
+    this.state.truncate(index);
+    this.save();
+    return true;
   }
 
   private async addUserMessage(content: UserMessage['content'], activeFile: ChatActiveFile | null, signal: AbortSignal): Promise<void> {
     const expanded = await this.deps.turnContext.expandUserMessage(this.state.thread, content, signal, { active_file: activeFile });
     for (const message of expanded.contextMessages) this.state.addMessage({ ...message, message_id: message.message_id || this.deps.newId() });
-    this.state.addMessage({ message_id: this.deps.newId(), role: 'user', content });
+    const message: UserMessage = { message_id: this.deps.newId(), role: 'user', content };
+    this.state.addMessage(message);
     this.warnings.push(...expanded.warnings);
+    this.checkpointing = this.wantsCheckpoint() ? this.takeCheckpoint(message) : null;
+  }
+
+  private wantsCheckpoint(): boolean {
+    const { thread } = this.state;
+    return !!this.deps.checkpoints && !!this.deps.tools && thread.checkpoints_enabled && thread.mode !== 'NO_TOOLS';
+  }
+
+  /**
+   * The first snapshot of a big workspace takes seconds, so it runs beside the model's answer
+   * (the user message is already out); once taken it joins the user message (`message_updated`).
+   * A failed snapshot is logged and the turn goes on without one.
+   */
+  private async takeCheckpoint(message: UserMessage): Promise<void> {
+    try {
+      const checkpoints = await this.deps.checkpoints!.create(`chat ${this.state.chatId}: before the agent's turn`);
+      const current = this.state.messages.find((m) => m.message_id === message.message_id);
+      if (current && checkpoints.length > 0) this.state.updateMessage({ ...current, checkpoints } as UserMessage);
+    } catch (error) {
+      this.deps.logger.warn(`chat ${this.state.chatId}: no checkpoint before this turn: ${(error as Error).message}`);
+    }
   }
 
   /** One write at a time; a change made while writing is written right after. */

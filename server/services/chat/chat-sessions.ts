@@ -9,6 +9,7 @@ import type { CapsResult } from '../caps-service';
 import type { Logger } from '../logger';
 import type { UpstreamClient } from '../upstream/upstream-client';
 import { ChatSession, type ChatSessionDeps } from './chat-session';
+import type { Checkpoint } from '../../../src/protocol/tools';
 import type { ChatTools } from './session-loop';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse-fanout';
 import type { TrajectoriesStore } from './trajectories-store';
@@ -31,6 +32,8 @@ export interface ChatSessionsOptions {
   turnLimitMs?: number;
   /** The agent's tools (next issue); without them chats offer the model no tools. */
   tools?: ChatTools;
+  /** Workspace snapshots before each agent turn (with `thread.checkpoints_enabled`). */
+  checkpoints?: { create(message: string): Promise<Checkpoint[]> };
 }
 
 /** Refact's stream idle limit; also the wait for a slow local model's first token. */
@@ -57,6 +60,7 @@ export class ChatSessions {
       idleTimeoutMs: options.idleTimeoutMs ?? STREAM_TIMEOUT_MS,
       onRequestSent: options.onRequestSent,
       tools: options.tools,
+      checkpoints: options.checkpoints,
       newId: randomUUID,
       now: () => new Date().toISOString(),
       sse: { ...DEFAULT_SSE_OPTIONS, ...options.sse },
@@ -92,6 +96,12 @@ export class ChatSessions {
       this.sessions.delete(id);
       void session.dispose();
     }
+  }
+
+  /** After a checkpoint restore: the chat that took those checkpoints is truncated at that turn. */
+  async restored(chatId: string, checkpoints: readonly Checkpoint[]): Promise<boolean> {
+    const session = this.get(chatId);
+    return session ? (await session).rollBack(checkpoints) : false;
   }
 
   get closed(): boolean {

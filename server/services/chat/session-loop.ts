@@ -5,10 +5,12 @@
  * leaves the chat ready for the next command; an abort closes the upstream socket at once.
  */
 import type { AssistantMessage, ChatCommandRequest, ChatThread, DeltaOp } from '../../../src/protocol/chat';
-import type { ToolDefinition } from '../../../src/protocol/openai';
+import type { ChatMessage as OpenAIChatMessage, ToolCall, ToolDefinition } from '../../../src/protocol/openai';
+import type { OpenAIToolSpec } from '../../../src/protocol/tools';
 import type { Caps, ChatModelRecord } from '../../core/caps/model';
 import { resolveChatModel } from '../../core/caps/resolve-model';
 import { ToolCallMerger } from '../../core/chat/delta';
+import { parseToolCalls, toPromptProtocol, type WireMessage } from '../../core/tools/prompt-protocol';
 import type { ChatSessionState } from '../../core/chat/session-state';
 import type { CapsResult } from '../caps-service';
 import type { Logger } from '../logger';
@@ -112,14 +114,17 @@ async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: Abort
     // Warnings (a blocked file, an @-command that found nothing) travel with the answer they concern.
     const warnings = [...earlierWarnings, ...prepared.warnings];
     if (warnings.length > 0) state.streamDelta([{ op: 'merge_extra', extra: { warnings } }]);
+    const tools = deps.tools?.definitionsFor(state.thread, model) ?? [];
+    // A model without native tool calls gets them described in the system prompt instead.
+    const inPrompt = !model.supports_tools && tools.length > 0;
     const call: ChatCall = {
       model: model.name,
-      messages: prepared.messages,
+      messages: inPrompt ? promptProtocolMessages(prepared.messages, tools) : prepared.messages,
       maxTokens: maxTokensFor(model, state.thread.boost_reasoning),
       temperature: model.default_temperature,
       reasoningStyle: model.supports_reasoning,
       boostReasoning: state.thread.boost_reasoning && model.supports_boost_reasoning,
-      tools: deps.tools?.definitionsFor(state.thread, model),
+      tools: inPrompt || tools.length === 0 ? undefined : tools,
     };
     const merger = new ToolCallMerger();
     let finishReason: string | null = null;
@@ -136,7 +141,9 @@ async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: Abort
       if (piece.finishReason) finishReason = piece.finishReason;
     }
     if (signal.aborted) throw abortError();
-    const runsTools = !!deps.tools && merger.size > 0;
+    let calls = merger.size;
+    if (inPrompt) calls = takePromptCalls(state);
+    const runsTools = !!deps.tools && calls > 0;
     return state.finishStream(finishReason ?? 'stop', runsTools ? 'executing_tools' : 'idle');
   } catch (error) {
     if (signal.aborted && signal.reason instanceof TurnLimit) {
@@ -152,6 +159,31 @@ async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: Abort
     state.failStream(reason);
     return null;
   }
+}
+
+/**
+ * The prompt-based protocol's request: earlier calls were said as `<tool_call>` blocks in the
+ * assistant's text (kept there as streamed), so they are taken out before the history is
+ * rewritten with the calls as blocks again, and tool results become `<tool_response>` text.
+ */
+function promptProtocolMessages(messages: OpenAIChatMessage[], tools: ToolDefinition[]): OpenAIChatMessage[] {
+  const wire: WireMessage[] = messages.map((m) => {
+    const text = typeof m.content === 'string' || m.content === null ? m.content : m.content.map((p) => ('text' in p ? p.text : '')).join('');
+    const role = m.role === 'developer' ? 'system' : m.role;
+    if (role === 'assistant' && m.tool_calls?.length) return { role, content: parseToolCalls(text ?? '').text, tool_calls: m.tool_calls };
+    return { role, content: text, tool_call_id: m.tool_call_id };
+  });
+  return toPromptProtocol(wire, tools as OpenAIToolSpec[]);
+}
+
+/** Parses the finished reply of a prompt-protocol turn; its calls join the draft as `set_tool_calls`. */
+function takePromptCalls(state: ChatSessionState): number {
+  const parsed = parseToolCalls(state.draftContent ?? '');
+  if (parsed.errors.length > 0) state.streamDelta([{ op: 'merge_extra', extra: { warnings: parsed.errors } }]);
+  if (parsed.calls.length === 0) return 0;
+  const toolCalls: ToolCall[] = parsed.calls.map((c, index) => ({ id: `call_${state.draftId}_${index}`, type: 'function', function: c }));
+  state.streamDelta([{ op: 'set_tool_calls', tool_calls: toolCalls.map((c, index) => ({ ...c, index })) }]);
+  return toolCalls.length;
 }
 
 function abortError(): Error {

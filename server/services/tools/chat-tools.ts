@@ -28,8 +28,7 @@ export function createChatTools(deps: ChatToolsDeps): ChatTools {
   return {
     definitionsFor(thread: ChatThread, model: ChatModelRecord): ToolDefinition[] {
       deps.chats.get(thread.id).modelIsLocal = endpointUnderUserControl(model.endpoint);
-      // A model without native tool calls gets the prompt-based protocol instead (core/tools/prompt-protocol.ts).
-      if (!model.supports_tools) return [];
+      // A model without native tool calls gets these in its system prompt (the session loop's prompt-based protocol).
       return deps.registry.listSync(thread.mode);
     },
 
@@ -59,10 +58,13 @@ export function createChatTools(deps: ChatToolsDeps): ChatTools {
       if (request.type === 'ide_tool_result') return 'stop';
       const chat = deps.chats.get(state.chatId);
       if (!chat.pending) return 'stop';
-      const decisions = request.type === 'tool_decision' ? [{ tool_call_id: request.tool_call_id, accepted: request.accepted }] : request.decisions;
+      const decisions = request.type === 'tool_decision' ? [request] : request.decisions;
       for (const d of decisions) {
         const item = chat.pending.find((p) => p.call.id === d.tool_call_id && p.decision === 'ask');
-        if (item) item.accepted = d.accepted;
+        if (!item) continue;
+        item.accepted = d.accepted;
+        // "Allow for this chat": later calls of this tool run without asking (deny rules still apply).
+        if (d.accepted && d.allow_for_chat) deps.chats.allow(state.chatId, item.call.function.name);
       }
       if (chat.pending.some((p) => p.decision === 'ask' && p.accepted === undefined)) {
         pause(state, chat.pending);

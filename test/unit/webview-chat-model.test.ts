@@ -22,6 +22,7 @@ function snapshot(messages: ChatMessage[]): ChatSnapshotEvent {
 function fakeBridge(answer: (request: ChatCommandRequest) => CommandAnswer = () => ({ status: 202, body: { status: 'accepted' } })) {
   const streams: Array<{ handlers: ChatStreamHandlers; closed: boolean }> = [];
   const commands: ChatCommandRequest[] = [];
+  let subscribed: Array<() => void> = [];
   let ids = 0;
   const bridge: Bridge = {
     engineBaseUrl: 'http://127.0.0.1:1',
@@ -31,6 +32,8 @@ function fakeBridge(answer: (request: ChatCommandRequest) => CommandAnswer = () 
       subscribe(_chatId, handlers) {
         const stream = { handlers, closed: false };
         streams.push(stream);
+        for (const wake of subscribed) wake();
+        subscribed = [];
         return { close: () => void (stream.closed = true) };
       },
       async command(_chatId, request) {
@@ -41,7 +44,9 @@ function fakeBridge(answer: (request: ChatCommandRequest) => CommandAnswer = () 
   };
   const current = () => streams[streams.length - 1]!;
   const emit = (seq: number, event: ChatEvent) => current().handlers.onFrame({ chat_id: 'c1', seq: String(seq), ...event });
-  return { bridge, streams, commands, emit, current };
+  /** Resolves when the model opens its next subscription. */
+  const nextSubscribe = () => new Promise<void>((resolve) => subscribed.push(resolve));
+  return { bridge, streams, commands, emit, current, nextSubscribe };
 }
 
 const contents = (model: ReturnType<typeof createChatModel>) => model.cells.value.map((c) => [c.message.value.role, c.message.value.content]);
@@ -106,9 +111,9 @@ describe('webview chat model', () => {
     assert.equal(model.connection.value, 'reconnecting');
     assert.match(model.notice.value ?? '', /broke; reconnecting/);
     assert.equal(fake.streams.length, 1, 'waits before resubscribing');
+    const resubscribed = fake.nextSubscribe();
     release();
-    await Promise.resolve();
-    await Promise.resolve();
+    await resubscribed;
     assert.equal(fake.streams.length, 2);
     fake.emit(7, snapshot([{ message_id: 'u1', role: 'user', content: 'hi' }, { message_id: 'a1', role: 'assistant', content: 'done' }]));
     assert.deepEqual(contents(model), [['user', 'hi'], ['assistant', 'done']]);

@@ -17,7 +17,10 @@ import { REPO_ROOT } from './harness/tools';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ANSWER = ['The answer is **bold', '** and plain.\n\n', '<img src="x" onerror="window.__pwned = 1">', ' Done.'];
+const ANSWER = [
+  'The answer is **bold', '** and plain.\n\n', '<img src="x" onerror="window.__pwned = 1">', ' Done.\n\n',
+  'See [the docs](https://example.invalid/docs) and [this](javascript:alert(1)).',
+];
 
 describe('chat UI in a browser tab, served by the engine', { timeout: 180_000 }, () => {
   let upstream: ScriptedUpstream;
@@ -76,6 +79,10 @@ describe('chat UI in a browser tab, served by the engine', { timeout: 180_000 },
     const handlers = await answer.locator('*').evaluateAll((nodes: Array<{ getAttributeNames(): string[] }>) => nodes.flatMap((n) => n.getAttributeNames().filter((a) => a.startsWith('on'))));
     assert.deepEqual(handlers, []);
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned), undefined);
+    // Links open beside the chat without an opener; a javascript: link loses its href.
+    const links = await answer.locator('a').evaluateAll((nodes: Array<{ getAttribute(name: string): string | null }>) =>
+      nodes.map((a) => [a.getAttribute('href'), a.getAttribute('target'), a.getAttribute('rel')]));
+    assert.deepEqual(links, [['https://example.invalid/docs', '_blank', 'noopener noreferrer'], [null, null, null]]);
     const sent = upstream.posts('/v1/chat/completions').find((r) => (r.body as { stream?: boolean }).stream);
     const messages = (sent?.body as { messages: Array<{ role: string; content: unknown }> }).messages;
     assert.deepEqual(messages.at(-1), { role: 'user', content: 'What is bold?' });

@@ -94,6 +94,29 @@ describe('exact prompt counts', () => {
     assert.ok(warm.n() - before <= 40, `a prewarmed prompt counted ${warm.n() - before} new pieces`);
   });
 
+  it('the first prompt in a large file counts lines outward from the cursor, in a few batches, only about as far as the window reaches', async () => {
+    const real = familyCounter('qwen2.5-coder');
+    let lineChars = 0;
+    let lineBatches = 0;
+    const counter = new MemoCounter({ exact: true, count: (texts) => {
+      // Single lines (a trailing newline at most); prompts and neighbour pairs hold more than one.
+      const single = texts.filter((t) => !/\n[^]/.test(t));
+      lineChars += single.reduce((sum, t) => sum + t.length, 0);
+      if (single.length > 8) lineBatches++;
+      return real.count(texts);
+    } });
+    const text = realFiles().map((f) => f.text).join('\n');
+    const lines = text.split('\n').length;
+    const format = fimFormatFor(MODELS['qwen2.5-coder']!)!;
+    const fim = await buildFimPrompt({ format, path: 'big.ts', repoName: 'r', text, cursor: { line: Math.floor(lines / 2), character: 0 }, context: [], multiline: true }, { nCtx: 2048, maxNewTokens: 64 }, counter);
+    assert.equal(fim.tokens, real.whole(fim.prompt));
+    assert.ok(fim.tokens > fim.limit - 8, `filled ${fim.tokens}/${fim.limit}`);
+    assert.ok(text.length > 8 * fim.prompt.length, 'the file is far larger than the window');
+    assert.ok(lineChars <= 1.5 * fim.prompt.length, `lines of ${lineChars} characters counted for a prompt of ${fim.prompt.length}`);
+    // Each call is a round trip to the tokenizer pool in the engine: batches sized by the budget.
+    assert.ok(lineBatches <= 3, `lines counted in ${lineBatches} batches`);
+  });
+
   it('a cursor line alone over the budget is cut around the cursor; a budget too small for anything is an error', async () => {
     const counter = familyCounter('codellama');
     const format = fimFormatFor(MODELS.codellama!)!;

@@ -180,7 +180,10 @@ interface Window {
 
 /**
  * Token counts of lines outward from the cursor, counted in batches as the window reaches them:
- * a large file costs only the lines that can fit.
+ * a large file costs only the lines that can fit. A batch holds enough lines for the tokens still
+ * wanted at `BATCH_CHARS_PER_TOKEN` (code runs 3 to 4 characters a token, so one batch usually
+ * fills the window and counts about a third past it), where doubling batches counted up to
+ * twice the lines the window takes.
  */
 class OutwardCounts {
   readonly counts: number[] = [];
@@ -191,22 +194,34 @@ class OutwardCounts {
     return this.lines.length;
   }
 
-  /** Makes `counts[i]` available, counting the next batch if needed. */
-  async ensure(i: number): Promise<void> {
+  private line(k: number): string {
+    return this.upward ? this.lines[this.lines.length - 1 - k]! : this.lines[k]!;
+  }
+
+  /** Makes `counts[i]` available, counting a batch sized for `wanted` more tokens if needed. */
+  async ensure(i: number, wanted: number): Promise<void> {
     if (i < this.counts.length || i >= this.lines.length) return;
     const from = this.counts.length;
-    const to = Math.min(this.lines.length, Math.max(i + 1, from * 2, from + 32));
     const batch: string[] = [];
-    for (let k = from; k < to; k++) batch.push(this.upward ? this.lines[this.lines.length - 1 - k]! : this.lines[k]!);
+    for (let chars = 0; from + batch.length < this.lines.length && (from + batch.length <= i || chars < wanted * BATCH_CHARS_PER_TOKEN); ) {
+      const text = this.line(from + batch.length);
+      chars += text.length;
+      batch.push(text);
+    }
+    for (let extra = 0; extra < BATCH_EXTRA_LINES && from + batch.length < this.lines.length; extra++) batch.push(this.line(from + batch.length));
     this.counts.push(...(await this.counter.count(batch)));
   }
 }
+
+/** See `OutwardCounts`. */
+const BATCH_CHARS_PER_TOKEN = 4;
+const BATCH_EXTRA_LINES = 8;
 
 /** Adds lines while they fit in `room` (outward from `start`); returns the new count and tokens used. */
 async function grow(lines: OutwardCounts, start: number, used: number, room: number): Promise<[number, number]> {
   let n = start;
   for (; n < lines.length; n++) {
-    await lines.ensure(n);
+    await lines.ensure(n, room - used);
     if (used + lines.counts[n]! > room) break;
     used += lines.counts[n]!;
   }
@@ -223,8 +238,11 @@ async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: 
   let a = 0;
   let b = 0;
   let used = 0;
+  const aboveShare = Math.floor(window * ABOVE_SHARE);
+  // Both sides' first batches in one wait (with a tokenizer pool, in parallel).
+  await Promise.all([up.ensure(0, aboveShare), down.ensure(0, window - aboveShare)]);
   // Above first, up to its share; below up to what is left; above again if below ran out.
-  [a, used] = await grow(up, a, used, Math.floor(window * ABOVE_SHARE));
+  [a, used] = await grow(up, a, used, aboveShare);
   [b, used] = await grow(down, b, used, window);
   [a, used] = await grow(up, a, used, window);
 

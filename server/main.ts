@@ -109,9 +109,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
       })
     : null;
   // Chat context: privacy rules (for every feature that sends files to a model), @-commands,
-  // project instructions and history fitting; the tokenizer service and, without an index, its
-  // worker pool are made on the first count.
-  let chatPool: import('./services/worker-pool').WorkerPool | null = null;
+  // project instructions and history fitting, counted with completion's tokenizer service (made
+  // on the first count), so each tokenizer file loads once.
   const { atCommands, turnContext } = startTurnContext({
     folders: () => workspace.list(), documents, listFiles: (folders) => files.list(folders), ast, retrieval, privacy, customization,
     addressUrl: options.addressUrl, logger,
@@ -120,13 +119,8 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
       const found = loaded.ok ? resolveChatModel(loaded.caps, name) : null;
       return found?.ok ? found.value : null;
     },
-    tokenizer: async () => {
-      const { TokenizerService } = await import('./services/tokenizer-service');
-      const pool = shared?.pool ?? (chatPool ??= new (await import('./services/worker-pool')).WorkerPool({ workersDir: join(__dirname, 'workers'), threads: 1, logger }));
-      return new TokenizerService({ pool, cacheDir: paths.cacheDir, caps, fetch: createHttpGet({ insecure: options.insecure }), logger });
-    },
+    tokenizer: () => completionTokenizer(),
   });
-  lifetime.push('chat worker pool', () => chatPool?.dispose());
   // Agent tools: file edits tell the indexes at once (the watched-files path), checkpoints live
   // in shadow repositories under the cache dir.
   const tools = startTools({
@@ -140,7 +134,7 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
     tools: createChatTools({ registry: tools.registry, chats: tools.chats, folders: () => workspace.list(), newId: randomUUID }),
   });
   lifetime.push('chats', () => chats.dispose());
-  const completion = startCompletion(lifetime, {
+  const { completion, tokenizer: completionTokenizer } = startCompletion(lifetime, {
     caps, upstream, documents, workspace, ast, retrieval, pool: shared?.pool ?? null, workersDir: join(__dirname, 'workers'),
     cacheDir: paths.cacheDir, fetch: createHttpGet({ insecure: options.insecure }), logger, privacy, addressUrl: options.addressUrl,
   });

@@ -10,6 +10,7 @@ import type { HttpGet } from '../http-get';
 import type { Lifetime } from '../lifetime';
 import type { Logger } from '../logger';
 import type { RetrievalService } from '../retrieval-service';
+import type { TokenizerService } from '../tokenizer-service';
 import type { UpstreamClient } from '../upstream/upstream-client';
 import type { WorkerPool } from '../worker-pool';
 import type { WorkspaceService } from '../workspace';
@@ -41,11 +42,21 @@ export interface CompletionParts {
 /** A context source that has not answered in this long is skipped for this keystroke. */
 const SOURCE_TIMEOUT_MS = 40;
 
-export function startCompletion(lifetime: Lifetime, parts: CompletionParts): CompletionService {
+export interface StartedCompletion {
+  completion: CompletionService;
+  /**
+   * The engine's one tokenizer service, made on first use: chat counts with it too, so each
+   * tokenizer file is fetched and loaded once.
+   */
+  tokenizer: () => Promise<TokenizerService>;
+}
+
+export function startCompletion(lifetime: Lifetime, parts: CompletionParts): StartedCompletion {
   const recent = new RecentFiles(parts.documents);
   lifetime.push('recent files', () => recent.dispose());
   let ownPool: WorkerPool | null = null;
-  const counters = new LazyCounters(async () => {
+  let service: Promise<TokenizerService> | null = null;
+  const makeService = async () => {
     const { TokenizerService } = await import('../tokenizer-service');
     let pool = parts.pool;
     if (!pool) {
@@ -54,7 +65,13 @@ export function startCompletion(lifetime: Lifetime, parts: CompletionParts): Com
     }
     // Counting in this thread saves the pool's round trip, which a prompt pays several times per keystroke.
     return new TokenizerService({ pool, cacheDir: parts.cacheDir, caps: parts.caps, fetch: parts.fetch, logger: parts.logger, countInThread: join(parts.workersDir, 'count.js') });
-  });
+  };
+  // A failed start is tried again on the next use.
+  const tokenizer = () => (service ??= makeService().catch((error: unknown) => {
+    service = null;
+    throw error;
+  }));
+  const counters = new LazyCounters(tokenizer);
   lifetime.push('completion worker pool', () => ownPool?.dispose());
   const sources = new ContextSources({
     ast: parts.ast,
@@ -75,7 +92,7 @@ export function startCompletion(lifetime: Lifetime, parts: CompletionParts): Com
     stopWatching();
     completion.warmUp().catch((error: Error) => parts.logger.warn(`completion: warm-up failed: ${error.message}`));
   });
-  return completion;
+  return { completion, tokenizer };
 }
 
 

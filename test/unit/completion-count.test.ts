@@ -117,6 +117,21 @@ describe('exact prompt counts', () => {
     assert.ok(lineBatches <= 3, `lines counted in ${lineBatches} batches`);
   });
 
+  it('a generated line far too long for the window is left out without being counted', async () => {
+    const real = familyCounter('qwen2.5-coder');
+    let longest = 0;
+    const counter = new MemoCounter({ exact: true, count: (texts) => ((longest = Math.max(longest, ...texts.map((t) => t.length))), real.count(texts)) });
+    const data = `const table = [${Array.from({ length: 12_000 }, (_, i) => i % 97).join(',')}];\n`;
+    const code = realFiles().find((f) => f.path.endsWith('prompt.ts'))!.text.split('\n').slice(0, 60);
+    const text = [...code.slice(0, 30), data.trimEnd(), ...code.slice(30)].join('\n');
+    const format = fimFormatFor(MODELS['qwen2.5-coder']!)!;
+    const fim = await buildFimPrompt({ format, path: 'gen.ts', repoName: 'r', text, cursor: { line: 34, character: 0 }, context: [], multiline: true }, { nCtx: 1024, maxNewTokens: 64 }, counter);
+    assert.equal(fim.tokens, real.whole(fim.prompt));
+    assert.ok(!fim.prompt.includes('const table'), 'the long line cannot fit');
+    assert.ok(fim.linesBefore === 3 && fim.linesAfter > 20, `${fim.linesBefore} above, ${fim.linesAfter} below`);
+    assert.ok(data.length > 8 * fim.limit && longest < data.length, `the tokenizer was given ${longest} characters at once`);
+  });
+
   it('a cursor line alone over the budget is cut around the cursor; a budget too small for anything is an error', async () => {
     const counter = familyCounter('codellama');
     const format = fimFormatFor(MODELS.codellama!)!;

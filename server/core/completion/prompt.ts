@@ -188,7 +188,8 @@ interface Window {
 class OutwardCounts {
   readonly counts: number[] = [];
 
-  constructor(private readonly lines: readonly string[], private readonly upward: boolean, private readonly counter: TokenCounter) {}
+  /** `maxChars`: a longer line cannot fit the window (see `FIT_CHARS_PER_TOKEN`); it is not counted. */
+  constructor(private readonly lines: readonly string[], private readonly upward: boolean, private readonly counter: TokenCounter, private readonly maxChars: number) {}
 
   get length(): number {
     return this.lines.length;
@@ -209,13 +210,23 @@ class OutwardCounts {
       batch.push(text);
     }
     for (let extra = 0; extra < BATCH_EXTRA_LINES && from + batch.length < this.lines.length; extra++) batch.push(this.line(from + batch.length));
-    this.counts.push(...(await this.counter.count(batch)));
+    // A generated line of tens of thousands of characters takes a JS tokenizer most of a second.
+    const fits = batch.filter((text) => text.length <= this.maxChars);
+    const counted = await this.counter.count(fits);
+    let k = 0;
+    for (const text of batch) this.counts.push(text.length <= this.maxChars ? counted[k++]! : Infinity);
   }
 }
 
 /** See `OutwardCounts`. */
 const BATCH_CHARS_PER_TOKEN = 4;
 const BATCH_EXTRA_LINES = 8;
+/**
+ * No line of code averages more characters a token than this (code runs 3 to 4; the service
+ * offers the builder 8 a token each side too), so a line longer than this many characters per
+ * token of the window is left out of it without being counted.
+ */
+const FIT_CHARS_PER_TOKEN = 8;
 
 /** Adds lines while they fit in `room` (outward from `start`); returns the new count and tokens used. */
 async function grow(lines: OutwardCounts, start: number, used: number, room: number): Promise<[number, number]> {
@@ -232,9 +243,10 @@ async function grow(lines: OutwardCounts, start: number, used: number, room: num
 async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter): Promise<Window> {
   const fixedText = [format.bos, p.head, format.prefix, format.suffix, format.middle, p.linePrefix, p.lineSuffix];
   const fixed = (await counter.count(fixedText)).reduce((s, n) => s + n, 0) + (await countPrompt(p.context, counter));
-  const up = new OutwardCounts(p.above, true, counter);
-  const down = new OutwardCounts(p.below, false, counter);
   const window = limit - fixed;
+  const maxChars = Math.max(0, window) * FIT_CHARS_PER_TOKEN;
+  const up = new OutwardCounts(p.above, true, counter, maxChars);
+  const down = new OutwardCounts(p.below, false, counter, maxChars);
   let a = 0;
   let b = 0;
   let used = 0;
@@ -289,7 +301,7 @@ async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: 
     tokens = await countPrompt(prompt, counter);
   }
   if (tokens > limit) return trimCursorLine(format, p, limit, counter);
-  return fillTail(format, p, limit, counter, { prompt, tokens, a, b });
+  return fillTail(format, p, limit, counter, { prompt, tokens, a, b }, maxChars);
 }
 
 /**
@@ -297,12 +309,14 @@ async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: 
  * fill a small budget, and the far end of the suffix is the part of the prompt that matters
  * least (and, in PSM order, the last, so it never disturbs the cached prefix).
  */
-async function fillTail(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter, w: Window): Promise<Window> {
+async function fillTail(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter, w: Window, maxChars: number): Promise<Window> {
   const next = p.below[w.b];
   if (next === undefined || limit - w.tokens < 2) return w;
-  const lineTokens = (await counter.count([next]))[0]!;
+  // The first guess is proportional; a line too long to count (see `OutwardCounts`) is measured by its start.
+  const probe = next.length > maxChars ? next.slice(0, maxChars) : next;
+  const lineTokens = (await counter.count([probe]))[0]!;
   let best = w;
-  let chars = Math.floor((next.length * (limit - w.tokens)) / Math.max(1, lineTokens));
+  let chars = Math.floor((probe.length * (limit - w.tokens)) / Math.max(1, lineTokens));
   for (let tries = 0; tries < 3 && chars > 0 && chars < next.length; tries++) {
     if (/[\udc00-\udfff]/.test(next[chars] ?? '')) chars--;
     const tail = next.slice(0, chars);

@@ -134,10 +134,14 @@ describe('exact prompt counts', () => {
 
   it('a cursor line alone over the budget is cut around the cursor; a budget too small for anything is an error', async () => {
     const counter = familyCounter('codellama');
+    let longest = 0;
+    const watched = { exact: true, count: (texts: string[]) => ((longest = Math.max(longest, ...texts.map((t) => t.length))), counter.count(texts)) };
     const format = fimFormatFor(MODELS.codellama!)!;
     const line = Array.from({ length: 3000 }, (_, i) => `v${i}`).join(' + ');
-    const fim = await buildFimPrompt({ format, path: 'long.ts', repoName: 'r', text: `${line}\nnext();\n`, cursor: { line: 0, character: 6000 }, context: [], multiline: false }, { nCtx: 300, maxNewTokens: 50 }, counter);
+    const fim = await buildFimPrompt({ format, path: 'long.ts', repoName: 'r', text: `${line}\nnext();\n`, cursor: { line: 0, character: 6000 }, context: [], multiline: false }, { nCtx: 300, maxNewTokens: 50 }, watched);
     assert.ok(fim.tokens <= fim.limit && fim.tokens > fim.limit * 0.8, `${fim.tokens}/${fim.limit}`);
+    // A line over 8 characters per token of the limit is cut before it is counted.
+    assert.ok(longest <= 8 * fim.limit + 100, `the tokenizer was given ${longest} characters at once`);
     assert.equal(fim.tokens, counter.whole(fim.prompt));
     assert.ok(fim.prompt.includes(line.slice(5900, 6000)) && fim.prompt.includes(line.slice(6000, 6040)), 'the text next to the cursor stays');
     await assert.rejects(buildFimPrompt({ format, path: 'a.ts', repoName: 'r', text: 'x', cursor: { line: 0, character: 1 }, context: [], multiline: false }, { nCtx: 60, maxNewTokens: 50 }, counter), /leaves 9 prompt tokens/);

@@ -241,6 +241,8 @@ async function grow(lines: OutwardCounts, start: number, used: number, room: num
 
 /** Adds lines around the cursor until the prompt fills `limit`, then fits it by exact counts. */
 async function fillWindow(format: FimFormat, p: Pieces, limit: number, counter: TokenCounter): Promise<Window> {
+  // A cursor line that cannot fit (see `FIT_CHARS_PER_TOKEN`) is cut before it is ever counted whole.
+  if (p.linePrefix.length + p.lineSuffix.length > limit * FIT_CHARS_PER_TOKEN) return trimCursorLine(format, aroundCursor(p, limit * FIT_CHARS_PER_TOKEN), limit, counter);
   const fixedText = [format.bos, p.head, format.prefix, format.suffix, format.middle, p.linePrefix, p.lineSuffix];
   const fixed = (await counter.count(fixedText)).reduce((s, n) => s + n, 0) + (await countPrompt(p.context, counter));
   const window = limit - fixed;
@@ -345,10 +347,15 @@ async function trimCursorLine(format: FimFormat, p: Pieces, limit: number, count
     // Cut a share proportional to the excess (at least 8 characters); three quarters of what
     // stays is text left of the cursor, which says more about what comes next.
     const cut = Math.max(8, Math.ceil(((left.length + right.length) * (tokens - limit)) / tokens));
-    const keep = Math.max(0, left.length + right.length - cut);
-    const keepLeft = Math.min(left.length, Math.ceil(keep * 0.75));
-    const keepRight = Math.min(right.length, keep - keepLeft);
-    left = left.slice(left.length - Math.min(left.length, keep - keepRight));
-    right = right.slice(0, keepRight);
+    ({ linePrefix: left, lineSuffix: right } = aroundCursor({ linePrefix: left, lineSuffix: right }, Math.max(0, left.length + right.length - cut)));
   }
+}
+
+/** `keep` characters of the cursor line around the cursor, three quarters left of it where there are. */
+function aroundCursor<T extends { linePrefix: string; lineSuffix: string }>(p: T, keep: number): T {
+  const left = p.linePrefix;
+  const right = p.lineSuffix;
+  const keepLeft = Math.min(left.length, Math.ceil(keep * 0.75));
+  const keepRight = Math.min(right.length, keep - keepLeft);
+  return { ...p, linePrefix: left.slice(left.length - Math.min(left.length, keep - keepRight)), lineSuffix: right.slice(0, keepRight) };
 }

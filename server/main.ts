@@ -126,8 +126,10 @@ export async function startEngine(options: EngineOptions, paths: EnginePaths, lo
   const tools = startTools({
     configDir: paths.configDir, cacheDir: paths.cacheDir, folders: () => workspace.list(), listFiles: () => atCommands.files(),
     onFileChanged: (kind, path) => workspace.fileChanged(kind, path), privacy, ast, retrieval,
-    openText: (path) => documents.get(pathToUri(path))?.getText() ?? null,
+    openText: (path) => documents.get(pathToUri(path))?.getText() ?? null, log: (message) => logger.warn(`mcp: ${message}`),
   });
+  // MCP clients close and their stdio server processes are killed before the engine exits.
+  lifetime.push('mcp servers', () => tools.mcp.dispose());
   // The agent: the model's tool calls run in the engine (confirmation, diffs), a checkpoint before each turn.
   const chats = new ChatSessions({
     caps, upstream, trajectories, logger, turnContext, checkpoints: tools.checkpoints,

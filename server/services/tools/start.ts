@@ -8,6 +8,7 @@ import { ChatToolStates } from './chat-tool-states';
 import { Checkpoints } from './checkpoints';
 import { Editor, type FileChangeKind } from './editor';
 import { ToolIntegrations } from './integrations';
+import { McpTools } from './mcp/mcp-tools';
 import { ToolRegistry, type ToolRegistryDeps } from './tool-registry';
 import type { PrivacyGate } from './tool-types';
 
@@ -26,6 +27,8 @@ export interface ToolServicesDeps {
   openText?: (path: string) => string | null;
   fetchPage?: ToolRegistryDeps['fetchPage'];
   onShellSpawn?: (pid: number) => void;
+  /** Where MCP servers' start failures and unset `$NAME` references are reported. */
+  log?: (message: string) => void;
 }
 
 export interface ToolServices {
@@ -33,6 +36,8 @@ export interface ToolServices {
   integrations: ToolIntegrations;
   registry: ToolRegistry;
   checkpoints: Checkpoints;
+  /** MCP servers (`mcp_*.yaml`); the composition root disposes it on shutdown. */
+  mcp: McpTools;
   /** Per-chat tool state, shared by the session loop and the tool routes. */
   chats: ChatToolStates;
 }
@@ -40,11 +45,15 @@ export interface ToolServices {
 export function startTools(deps: ToolServicesDeps): ToolServices {
   const editor = new Editor({ onFileChanged: deps.onFileChanged, openText: deps.openText });
   const integrations = new ToolIntegrations({ configDir: deps.configDir, folders: deps.folders });
+  // MCP servers start now, in the background: their tools are listed once each has answered.
+  const mcp = new McpTools({ configDir: deps.configDir, folders: deps.folders, integrations, log: deps.log });
+  mcp.start();
   const readText = async (path: string) => deps.openText?.(path) ?? (await readFile(path, 'utf8').catch(() => null));
   const registry = new ToolRegistry({
     editor, integrations, privacy: deps.privacy, listFiles: deps.listFiles, readText,
     ast: deps.ast, retrieval: deps.retrieval, fetchPage: deps.fetchPage, onShellSpawn: deps.onShellSpawn,
+    extraTools: () => mcp.tools(),
   });
   const checkpoints = new Checkpoints({ shadowDir: join(deps.cacheDir, 'checkpoints'), folders: deps.folders, onFileChanged: deps.onFileChanged });
-  return { editor, integrations, registry, checkpoints, chats: new ChatToolStates() };
+  return { editor, integrations, registry, checkpoints, mcp, chats: new ChatToolStates() };
 }

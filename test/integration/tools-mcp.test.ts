@@ -6,7 +6,7 @@
  * not start is reported; the engine's shutdown leaves no server process behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -113,11 +113,14 @@ describe('MCP tools', () => {
   it('an aborted call is stopped and the server keeps serving', async () => {
     const kit = await kitWith({ mcp_stdio_echo: stdioYaml() });
     const controller = new AbortController();
-    const pending = kit.registry.run('mcp_echo_wait_for_abort', '{}', kit.ctx({ signal: controller.signal }));
-    queueMicrotask(() => controller.abort());
+    const marker = join(tempDir('mcp-abort-'), 'call');
+    const pending = kit.registry.run('mcp_echo_wait_for_abort', { marker }, kit.ctx({ signal: controller.signal }));
+    await eventually('the call reaching the server', async () => (existsSync(`${marker}.started`) ? true : null));
+    controller.abort();
     const result = await pending;
     assert.equal(result.ok, false);
-    assert.match(result.content, /stopped/);
+    assert.equal(result.content, 'MCP tool `wait_for_abort` was stopped: the turn was aborted.');
+    await eventually('the cancellation reaching the server', async () => (existsSync(`${marker}.cancelled`) ? true : null));
     assert.deepEqual(await kit.registry.run('mcp_echo_echo', '{"text":"still here"}', kit.ctx()), { ok: true, content: 'echo: still here' });
   });
 
@@ -138,6 +141,25 @@ describe('MCP tools', () => {
     const refused = await kit.registry.run('mcp_echo_echo', '{"text":"x"}', kit.ctx());
     assert.equal(refused.ok, false);
     assert.match(refused.content, /The MCP server `echo` \(.*mcp_stdio_echo\.yaml\) is not running: .*refusing to start/);
+  });
+
+  it('a changed YAML restarts its server with the new settings (new rules apply without a restart); a removed one stops it', async () => {
+    const kit = await kitWith({ mcp_stdio_echo: stdioYaml() });
+    const before = JSON.parse((await kit.registry.run('mcp_echo_whoami', '{}', kit.ctx())).content) as { pid: number; secret: string };
+    assert.equal(before.secret, 'sekrit-42');
+    const path = writeYaml(kit.configDir, 'mcp_stdio_echo', stdioYaml().replace('$MCP_TEST_SECRET', 'plain-value'));
+    await kit.mcp.settled();
+    const after = JSON.parse((await kit.registry.run('mcp_echo_whoami', '{}', kit.ctx())).content) as { pid: number; secret: string };
+    assert.equal(after.secret, 'plain-value');
+    writeYaml(kit.configDir, 'mcp_stdio_echo', stdioYaml('confirmation:\n  ask_user: []\n  deny: ["who*"]\n').replace('$MCP_TEST_SECRET', 'plain-value'));
+    await kit.mcp.settled();
+    assert.equal((await kit.registry.needsConfirmation('mcp_echo_whoami', {})).decision, 'deny', 'new rules apply');
+    assert.equal(kit.mcp.servers()[0]!.pid, after.pid, 'new rules alone do not restart the server');
+    await eventually('the old server gone', async () => (alive(before.pid) ? null : true));
+    rmSync(path);
+    await kit.mcp.settled();
+    assert.ok(!(await kit.registry.groups()).some((g) => g.name === 'MCP echo'));
+    await eventually('the removed server gone', async () => (alive(after.pid) ? null : true));
   });
 
   it('a server that fails to start is listed in /v1/tools with its error, and the engine goes on', async () => {

@@ -34,7 +34,8 @@ export class McpSession {
   private closed = false;
 
   constructor(
-    readonly config: McpServerConfig,
+    /** Replaced when only the rules or the call timeout change: those need no restart. */
+    public config: McpServerConfig,
     private readonly version: string,
     private readonly onChange: () => void = () => {},
   ) {}

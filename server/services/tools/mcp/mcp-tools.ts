@@ -119,7 +119,10 @@ export class McpTools {
     const wanted = new Map(configs.map((c) => [c.configPath, c]));
     for (const [path, { key, session }] of this.sessions) {
       const next = wanted.get(path);
-      if (next && settingsKey(next) === key) continue;
+      if (next && settingsKey(next) === key) {
+        session.config = next;
+        continue;
+      }
       this.sessions.delete(path);
       void session.close();
     }

@@ -333,7 +333,7 @@ describe('the session loop with tools plugged in', () => {
       },
       command: async () => 'stop',
     };
-    const harness = await startChatHarness({ caps: capsWith([scriptedChatModel(upstream.url)]), projectRoot: null, sessions: { tools } });
+    const harness = await startChatHarness({ caps: capsWith([{ ...scriptedChatModel(upstream.url), supports_tools: true }]), projectRoot: null, sessions: { tools } });
     try {
       const events = await harness.subscribe('agent');
       await harness.command('agent', { client_request_id: 'g1', type: 'user_message', content: 'what does a.py do?' });

@@ -141,8 +141,8 @@ async function answerOnce(state: ChatSessionState, deps: TurnDeps, signal: Abort
       if (piece.finishReason) finishReason = piece.finishReason;
     }
     if (signal.aborted) throw abortError();
-    let calls = merger.size;
-    if (inPrompt) calls = takePromptCalls(state);
+    // Calls in the prompt protocol's text; a model that sent native ones anyway is taken at its word.
+    const calls = inPrompt && merger.size === 0 ? takePromptCalls(state) : merger.size;
     const runsTools = !!deps.tools && calls > 0;
     return state.finishStream(finishReason ?? 'stop', runsTools ? 'executing_tools' : 'idle');
   } catch (error) {

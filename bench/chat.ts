@@ -36,7 +36,7 @@ function startUpstream() {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
         cloud_name: 'Bench', caps_version: 1,
         completion: { endpoint: '/v1/completions', models: {}, default_model: '' },
-        chat: { endpoint: '/v1/chat/completions', models: { 'bench-chat': { n_ctx: 32768, supports_scratchpads: { PASSTHROUGH: {} } } }, default_model: 'bench-chat' },
+        chat: { endpoint: '/v1/chat/completions', models: { 'bench-chat': { n_ctx: 32768, supports_scratchpads: { PASSTHROUGH: {} } }, 'bench-tools': { n_ctx: 32768, supports_scratchpads: { PASSTHROUGH: {} }, supports_tools: true } }, default_model: 'bench-chat' },
       }));
       return;
     }
@@ -53,7 +53,7 @@ function startUpstream() {
       wake?.();
     });
   });
-  return new Promise<{ port: number; next(): Promise<{ at: number; res: ServerResponse }>; close(): void }>((ready) => {
+  return new Promise<{ port: number; next(): Promise<{ at: number; res: ServerResponse; body: string }>; close(): void }>((ready) => {
     server.listen(0, '127.0.0.1', () => {
       let taken = 0;
       ready({
@@ -177,6 +177,32 @@ async function engineOverhead(port: number, upstream: Awaited<ReturnType<typeof 
   return times;
 }
 
+/**
+ * The agent's tool-call round trip: the upstream answers with a `cat` call and ends its stream;
+ * the sample runs from that end to the next upstream request, which carries the tool result
+ * (parse the call, check it, confirmation rules, run it, the `tool` and `context_file`
+ * messages, the next request built and sent). A new chat each, checkpoints off, on the model
+ * with native tool calls.
+ */
+async function toolRoundTrip(port: number, upstream: Awaited<ReturnType<typeof startUpstream>>, model: string, file: string): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  const call = { tool_calls: [{ index: 0, id: 'call_cat', type: 'function', function: { name: 'cat', arguments: JSON.stringify({ paths: file }) } }] };
+  for (let i = 0; i < TURNS / 2 + WARMUP; i++) {
+    const path = `/v1/chats/tool-rt-${i}/commands`;
+    if ((await post(agent, port, path, { client_request_id: `p${i}`, type: 'set_params', patch: { model, checkpoints_enabled: false } })) !== 202) throw new Error('set_params refused');
+    if ((await post(agent, port, path, { client_request_id: `t${i}`, type: 'user_message', content: `read ${file}` })) !== 202) throw new Error('user_message refused');
+    const first = await upstream.next();
+    const ended = new Promise<number>((done) => first.res.end(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'bench-tools', choices: [{ index: 0, delta: call, finish_reason: null }] })}\n\n${chunk('', 'tool_calls')}data: [DONE]\n\n`, () => done(performance.now())));
+    const second = await upstream.next();
+    if (!second.body.includes('"role":"tool"')) throw new Error('the second request carries no tool result');
+    if (i >= WARMUP) times.push(second.at - (await ended));
+    finishStream(second.res);
+  }
+  agent.destroy();
+  return times;
+}
+
 /** The same user message through the bare relay process. */
 async function relayHop(relayPort: number, upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -243,6 +269,10 @@ export async function run(): Promise<BenchRow[]> {
   const relay = await startRelay(upstream.port);
   const overhead = await engineOverhead(port, upstream);
   const hop = await relayHop(relay.port, upstream);
+  const caps = JSON.parse((await get(new Agent(), port, '/v1/caps')).body) as { chat_models: Record<string, unknown> };
+  const toolModel = Object.keys(caps.chat_models).find((id) => id.endsWith('bench-tools'))!;
+  const sample = relative(workspace, collectFiles(workspace, (_name, size) => size < 8000, 1)[0]!);
+  const roundTrip = await toolRoundTrip(port, upstream, toolModel, sample);
 
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const fan = await fanOut(SUBSCRIBERS, async () => {
@@ -268,6 +298,7 @@ export async function run(): Promise<BenchRow[]> {
     { bench: 'chat', metric: 'user_message to upstream request p50 (engine overhead, new chat each)', value: fmt(percentile(overhead, 50)), unit: 'ms', comparison: `${ratio(overhead, hop, 50)} (bare Node relay process: ${fmt(percentile(hop, 50))} ms); ${overhead.length} turns` },
     { bench: 'chat', metric: 'user_message to upstream request p99', value: fmt(percentile(overhead, 99)), unit: 'ms', comparison: `${ratio(overhead, hop, 99)} (relay: ${fmt(percentile(hop, 99))} ms)` },
     { bench: 'chat', metric: `SSE fan-out, upstream token to each of ${SUBSCRIBERS} subscribers p50`, value: fmt(percentile(fan, 50)), unit: 'ms', comparison: `${ratio(fan, relayed, 50)} (bare Node relay process to ${SUBSCRIBERS}: ${fmt(percentile(relayed, 50))} ms); ${fan.length} deliveries` },
+    { bench: 'chat', metric: 'agent tool round trip p50 (upstream `cat` call ends to the next upstream request with its result)', value: fmt(percentile(roundTrip, 50)), unit: 'ms', comparison: `p99 ${fmt(percentile(roundTrip, 99))} ms; ${roundTrip.length} round trips, a new chat each` },
     { bench: 'chat', metric: `SSE fan-out to ${SUBSCRIBERS} subscribers p99`, value: fmt(percentile(fan, 99)), unit: 'ms', comparison: `${ratio(fan, relayed, 99)} (relay: ${fmt(percentile(relayed, 99))} ms)` },
   ];
 }

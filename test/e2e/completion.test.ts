@@ -13,11 +13,14 @@ import { ENGINE_COMPLETION, readyWithModel, startCompanionVscode, TOKEN, type Co
 import { openFromExplorer, runCommand, statusItem } from './harness/workbench';
 
 const MAIN_TS = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\n';
-const GHOST = '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text';
+// The editor area's editor only: code-server's own Chat view is a Monaco editor too, and on a
+// fresh profile it may open beside the file and take the first match.
+const EDITOR = '.part.editor .monaco-editor';
+const GHOST = `${EDITOR} .ghost-text-decoration, ${EDITOR} .ghost-text`;
 
 async function waitForGhost(page: Page): Promise<string> {
   await page.locator(GHOST).first().waitFor({ state: 'visible', timeout: 60_000 });
-  return (await page.locator('.monaco-editor .ghost-text-decoration').allInnerTexts()).join('').replace(/\u00a0/g, ' ');
+  return (await page.locator(`${EDITOR} .ghost-text-decoration`).allInnerTexts()).join('').replace(/\u00a0/g, ' ');
 }
 
 function escapeRegExp(text: string): string {
@@ -50,7 +53,7 @@ describe('inline completion in code-server', { timeout: 290_000 }, () => {
   it('typing shows ghost text from the companion, and Tab inserts it', async (t) => {
     const page = vs.page;
     await openFromExplorer(page, 'main.ts');
-    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.locator(`${EDITOR} .view-lines`).first().click();
     await page.keyboard.press('Control+End');
     const typed = 'const total = add(1, 2) + ';
     await page.keyboard.type(typed, { delay: 20 });

@@ -61,6 +61,9 @@ export async function startCompanionVscode(name: string, files: Record<string, s
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'editor.inlineSuggest.enabled': true,
+      // code-server's built-in Chat view would open beside the file on a fresh profile and take
+      // the keyboard focus some runs; these tests are about our ghost text alone.
+      'chat.disableAIFeatures': true,
     };
     server = await startCodeServer(tools, vsix, { files, settings, userOnlySettings: { 'refactts.apiKey': TOKEN } });
     workbench = await openWorkbench(tools, server.url);

@@ -57,6 +57,10 @@ describe('chat commands', () => {
     assert.deepEqual(active, { kind: 'ok', request: { client_request_id: 'b', type: 'user_message', content: 'x', active_file: { file_name: '/p/a.py', line1: 2, line2: 4 } } });
     assert.match((parseCommand({ client_request_id: 'c', type: 'user_message', content: 'x', active_file: { file_name: 'a', line1: 0 } }) as { detail: string }).detail, /line1/);
     assert.deepEqual(parseCommand({ client_request_id: 'd', type: 'remove_message', message_id: 'm' }), { kind: 'ok', request: { client_request_id: 'd', type: 'remove_message', message_id: 'm', regenerate: false } });
+    assert.deepEqual(parseCommand({ client_request_id: 'e', type: 'tool_decision', tool_call_id: 't1', accepted: true, allow_for_chat: true }), { kind: 'ok', request: { client_request_id: 'e', type: 'tool_decision', tool_call_id: 't1', accepted: true, allow_for_chat: true } });
+    assert.deepEqual(parseCommand({ client_request_id: 'f', type: 'tool_decisions', decisions: [{ tool_call_id: 't1', accepted: false }, { tool_call_id: 't2', accepted: true, allow_for_chat: true }] }), { kind: 'ok', request: { client_request_id: 'f', type: 'tool_decisions', decisions: [{ tool_call_id: 't1', accepted: false }, { tool_call_id: 't2', accepted: true, allow_for_chat: true }] } });
+    assert.match((parseCommand({ client_request_id: 'g', type: 'tool_decision', tool_call_id: 't1', accepted: true, allow_for_chat: 'yes' }) as { detail: string }).detail, /allow_for_chat/);
+    assert.match((parseCommand({ client_request_id: 'h', type: 'tool_decisions', decisions: [{ tool_call_id: 't1', accepted: true, allow_for_chat: 1 }] }) as { detail: string }).detail, /allow_for_chat/);
     assert.equal(parseCommand({ client_request_id: 'e', type: 'retry_from_index', index: 1.5, content: 'x' }).kind, 'malformed');
     assert.deepEqual(parseCommand({ client_request_id: 'f', type: 'user_message', content: [] }), { kind: 'invalid_content', clientRequestId: 'f', error: 'Content array is empty' });
     assert.equal(parseCommand({ client_request_id: 'x'.repeat(201), type: 'abort' }).kind, 'malformed');

@@ -38,6 +38,8 @@ describe('a chat turn on the companion server\'s tiny GGUF', () => {
     });
     const events = await openEventStream(`${engine.baseUrl}/v1/chats/subscribe?chat_id=real-1`);
     assert.equal((await events.next()).type, 'snapshot');
+    // A plain chat turn (no tools offered): the agent's turns have their own tests.
+    assert.equal((await postJson(engine, '/v1/chats/real-1/commands', { client_request_id: 'c0', type: 'set_params', patch: { mode: 'NO_TOOLS' } })).status, 202);
     const sent = await postJson(engine, '/v1/chats/real-1/commands', { client_request_id: 'c1', type: 'user_message', content: 'Say hello.' });
     assert.equal(sent.status, 202);
     await events.nextOf('stream_started');
